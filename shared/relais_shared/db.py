@@ -1,0 +1,72 @@
+"""asyncpg pool and the per-service numbered migrations runner."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import asyncpg
+
+from .logging import get_logger
+
+log = get_logger(__name__)
+_MIGRATION = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+    pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size)
+    assert pool is not None
+    return pool
+
+
+def migration_files(directory: Path) -> list[tuple[int, Path]]:
+    found = []
+    for path in sorted(directory.glob("*.sql")):
+        match = _MIGRATION.match(path.name)
+        if not match:
+            raise ValueError(f"migration file name must be NNNN_name.sql: {path.name}")
+        found.append((int(match.group(1)), path))
+    numbers = [n for n, _ in found]
+    if len(set(numbers)) != len(numbers):
+        raise ValueError(f"duplicate migration numbers in {directory}")
+    return found
+
+
+BASE_MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+async def migrate(conn: asyncpg.Connection, schema: str, directory: Path) -> list[str]:
+    """Apply the schema's pending migrations in order, each in its own transaction.
+
+    The shared base migrations (outbox, processed events) come first, then the
+    service's own. Forward-only; a per-schema advisory lock makes concurrent
+    runners safe.
+    """
+    await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    await conn.execute(
+        f'CREATE TABLE IF NOT EXISTS "{schema}".schema_migrations ('
+        " name text PRIMARY KEY,"
+        " applied_at timestamptz NOT NULL DEFAULT now())"
+    )
+    applied: list[str] = []
+    await conn.execute("SELECT pg_advisory_lock(hashtext($1))", f"migrate:{schema}")
+    try:
+        done = {
+            r["name"] for r in await conn.fetch(f'SELECT name FROM "{schema}".schema_migrations')
+        }
+        pending = [(f"base/{p.name}", p) for _, p in migration_files(BASE_MIGRATIONS)]
+        pending += [(p.name, p) for _, p in migration_files(directory)]
+        for name, path in pending:
+            if name in done:
+                continue
+            async with conn.transaction():
+                await conn.execute(f'SET LOCAL search_path TO "{schema}", public')
+                await conn.execute(path.read_text())
+                await conn.execute(
+                    f'INSERT INTO "{schema}".schema_migrations (name) VALUES ($1)', name
+                )
+            applied.append(name)
+            log.info("migration_applied", schema=schema, migration=name)
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock(hashtext($1))", f"migrate:{schema}")
+    return applied

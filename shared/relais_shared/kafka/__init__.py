@@ -1,0 +1,1 @@
+"""Kafka plumbing: the idempotent producer and the consumer runner."""

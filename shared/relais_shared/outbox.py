@@ -1,0 +1,160 @@
+"""Transactional outbox: write events with the state change, a relay publishes them.
+
+`enqueue` runs inside the caller's transaction. One active `OutboxRelay` per
+service holds an advisory lock, wakes on NOTIFY (or a short poll), publishes
+pending rows in id order with the idempotent acks=all producer, then marks them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from typing import Any
+
+import asyncpg
+import orjson
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
+
+from .contracts import encode
+from .events import Envelope
+from .logging import get_logger
+from .metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED
+
+log = get_logger(__name__)
+
+
+def _channel(schema: str) -> str:
+    return f"{schema}_outbox"
+
+
+async def enqueue(conn: asyncpg.Connection, schema: str, topic: str, key: str, envelope: Envelope) -> None:
+    """Add an event to the outbox in the current transaction."""
+    headers = {"type": envelope.type, "event_id": envelope.id}
+    if envelope.correlation_id:
+        headers["correlation_id"] = envelope.correlation_id
+    await conn.execute(
+        f'INSERT INTO "{schema}".outbox (topic, key, payload, headers) VALUES ($1, $2, $3, $4)',
+        topic,
+        key,
+        encode(envelope),
+        orjson.dumps(headers).decode(),
+    )
+    await conn.execute("SELECT pg_notify($1, '')", _channel(schema))
+
+
+class OutboxRelay:
+    """Publishes a schema's outbox; only the advisory-lock holder is active."""
+
+    def __init__(
+        self,
+        dsn: str,
+        schema: str,
+        producer: AIOKafkaProducer,
+        *,
+        batch_size: int = 500,
+        poll_interval: float = 1.0,
+        retention: timedelta = timedelta(days=7),
+    ) -> None:
+        self._dsn = dsn
+        self._schema = schema
+        self._producer = producer
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+        self._retention = retention
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self.active = False
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Run until stopped; reconnects after database or broker failures."""
+        while not self._stopping.is_set():
+            try:
+                await self._run_once()
+            except (OSError, asyncpg.PostgresError, KafkaError, asyncio.TimeoutError) as exc:
+                self.active = False
+                log.warning("outbox_relay_retry", schema=self._schema, error=type(exc).__name__)
+                await self._sleep(2.0)
+
+    async def _sleep(self, seconds: float) -> None:
+        try:
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+        except asyncio.TimeoutError:
+            pass
+
+    async def _run_once(self) -> None:
+        conn: asyncpg.Connection = await asyncpg.connect(self._dsn)
+        try:
+            lock_key = f"outbox-relay:{self._schema}"
+            while not await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", lock_key):
+                await self._sleep(self._poll_interval * 2)  # standby: another relay is active
+                if self._stopping.is_set():
+                    return
+            self.active = True
+            log.info("outbox_relay_active", schema=self._schema)
+            await conn.add_listener(_channel(self._schema), self._on_notify)
+            since_prune = 0
+            while not self._stopping.is_set():
+                published = await self.publish_pending(conn)
+                since_prune += 1
+                if since_prune >= 600:
+                    await self.prune(conn)
+                    since_prune = 0
+                if published < self._batch_size:
+                    self._wake.clear()
+                    try:
+                        await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
+                    except asyncio.TimeoutError:
+                        pass
+        finally:
+            self.active = False
+            await conn.close()
+
+    def _on_notify(self, *_: Any) -> None:
+        self._wake.set()
+
+    async def publish_pending(self, conn: asyncpg.Connection) -> int:
+        """Publish one batch in id order; rows are marked only after the broker acked."""
+        rows = await conn.fetch(
+            f'SELECT id, topic, key, payload, headers FROM "{self._schema}".outbox'
+            " WHERE published_at IS NULL ORDER BY id LIMIT $1",
+            self._batch_size,
+        )
+        if not rows:
+            OUTBOX_BACKLOG.labels(self._schema).set(0)
+            return 0
+        futures = []
+        for row in rows:
+            headers = [(k, str(v).encode()) for k, v in orjson.loads(row["headers"]).items()]
+            futures.append(
+                await self._producer.send(
+                    row["topic"], row["payload"], key=row["key"].encode(), headers=headers
+                )
+            )
+        await asyncio.gather(*futures)
+        ids = [row["id"] for row in rows]
+        await conn.execute(
+            f'UPDATE "{self._schema}".outbox SET published_at = now() WHERE id = ANY($1::bigint[])',
+            ids,
+        )
+        OUTBOX_PUBLISHED.labels(self._schema).inc(len(ids))
+        backlog = await conn.fetchval(
+            f'SELECT count(*) FROM "{self._schema}".outbox WHERE published_at IS NULL'
+        )
+        OUTBOX_BACKLOG.labels(self._schema).set(backlog)
+        return len(rows)
+
+    async def prune(self, conn: asyncpg.Connection) -> None:
+        """Drop published rows and processed-event keys past retention."""
+        await conn.execute(
+            f'DELETE FROM "{self._schema}".outbox WHERE published_at < now() - $1::interval',
+            self._retention,
+        )
+        await conn.execute(
+            f'DELETE FROM "{self._schema}".processed_events WHERE processed_at < now() - $1::interval',
+            self._retention * 2,
+        )
