@@ -1,0 +1,1 @@
+"""Router adapters: the only place I/O lives."""

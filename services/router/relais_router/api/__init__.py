@@ -1,0 +1,1 @@
+"""The router's HTTP API (agents' inbox and read endpoints)."""

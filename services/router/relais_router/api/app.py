@@ -1,0 +1,44 @@
+"""The router's HTTP process: inbox API on RELAIS_ROUTER_PORT (8080)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import FastAPI
+from relais_shared.http import db_check, install_problem_handlers, kafka_check, ops_router
+from relais_shared.process import http_server, run_until_signalled
+
+from ..bootstrap import RouterRuntime, build_runtime
+from ..settings import RouterSettings
+from . import conversations
+
+
+def create_app(runtime: RouterRuntime) -> FastAPI:
+    app = FastAPI(title="Relais router API", version="1")
+    app.state.settings = runtime.settings
+    app.state.pool = runtime.pool
+    install_problem_handlers(app)
+    app.include_router(
+        ops_router({"db": db_check(runtime.pool), "kafka": kafka_check(runtime.producer)})
+    )
+    app.include_router(conversations.router)
+    return app
+
+
+async def main() -> None:
+    settings = RouterSettings()
+    runtime = await build_runtime(settings, "router-api")
+    server = http_server(create_app(runtime), settings.host, settings.router_port)
+
+    async def stop() -> None:
+        runtime.relay.stop()
+        server.should_exit = True
+
+    try:
+        await run_until_signalled([server.serve(), runtime.relay.run()], stop)
+    finally:
+        await runtime.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,58 @@
+"""The one place the router is wired: settings, pool, producer, handlers, apps."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+from relais_shared import topics
+from relais_shared.db import create_pool
+from relais_shared.kafka.producer import make_producer
+from relais_shared.kafka.runner import ConsumerRunner
+from relais_shared.logging import configure_logging
+from relais_shared.outbox import OutboxRelay
+
+from .handlers import HANDLERS, RouterContext
+from .settings import RouterSettings
+
+SCHEMA = "router"
+MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
+CONSUMER_GROUP = "relais-router"
+
+
+@dataclass
+class RouterRuntime:
+    settings: RouterSettings
+    pool: asyncpg.Pool
+    producer: AIOKafkaProducer
+    relay: OutboxRelay
+
+    async def close(self) -> None:
+        self.relay.stop()
+        await self.producer.stop()
+        await self.pool.close()
+
+
+async def build_runtime(settings: RouterSettings, client_id: str) -> RouterRuntime:
+    configure_logging(settings.log_level, settings.log_format, service=client_id)
+    pool = await create_pool(settings.database_url, max_size=settings.db_pool_max)
+    producer = make_producer(settings.kafka_bootstrap, client_id=client_id)
+    await producer.start()
+    relay = OutboxRelay(settings.database_url, SCHEMA, producer)
+    return RouterRuntime(settings, pool, producer, relay)
+
+
+def build_consumer(runtime: RouterRuntime) -> ConsumerRunner:
+    ctx = RouterContext(runtime.pool, runtime.settings.thread_window_hours)
+    handlers = {topic: functools.partial(fn, ctx) for topic, fn in HANDLERS.items()}
+    return ConsumerRunner(
+        bootstrap=runtime.settings.kafka_bootstrap,
+        group_id=CONSUMER_GROUP,
+        topics=[topics.CONTACT_RECEIVED, topics.DELIVERY_STATUS],
+        handlers=handlers,
+        dlq_producer=runtime.producer,
+        client_id="router-worker",
+    )

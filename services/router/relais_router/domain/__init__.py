@@ -1,0 +1,1 @@
+"""Router domain: pure rules, no I/O."""

@@ -1,0 +1,263 @@
+"""Router handlers: one function per consumed event type, mapped explicitly.
+
+Every handler is idempotent: a contact's `dedupe_key` is unique in
+`router.messages`, and state plus outgoing events are written in one
+transaction through the outbox.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+import asyncpg
+from prometheus_client import Counter
+from relais_shared import topics
+from relais_shared.errors import InvalidMessage, Retryable
+from relais_shared.events import (
+    ContactReceived,
+    ConversationEvent,
+    DeliveryStatus,
+    NotifyRequested,
+    make_envelope,
+)
+from relais_shared.ids import new_id, uuid7
+from relais_shared.kafka.runner import Delivery
+from relais_shared.logging import get_logger
+from relais_shared.outbox import enqueue
+from structlog.contextvars import bound_contextvars
+
+from .adapters import repository as repo
+from .domain.eta import answer_deadline, word_deadline
+from .domain.routing import RoutingDecision, route_contact
+
+log = get_logger(__name__)
+SOURCE = "router"
+NOT_CONVERSATIONS = frozenset({"opt_out", "opt_in", "help"})  # the notifier owns these
+ACK_KIND = {"missed_call": "missed_call_ack", "voicemail": "missed_call_ack"}
+
+CONTACTS_ROUTED = Counter(
+    "relais_router_contacts_total", "Contacts handled by the router", ["outcome", "team"]
+)
+TRANSIENT_DB_ERRORS = (
+    asyncpg.exceptions.DeadlockDetectedError,
+    asyncpg.exceptions.SerializationError,
+    asyncpg.exceptions.UniqueViolationError,  # a concurrent thread opened the conversation
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    OSError,
+)
+
+
+@dataclass
+class RouterContext:
+    pool: asyncpg.Pool
+    thread_window_hours: int = 72
+
+
+def reference_for(conversation_id: uuid.UUID) -> str:
+    """A short reference a patient can quote ("R-3F9A2C")."""
+    return "R-" + conversation_id.hex[-6:].upper()
+
+
+async def _emit(conn: asyncpg.Connection, topic: str, key: str, data, site_id: str, corr: str) -> None:
+    envelope = make_envelope(topic, data, source=SOURCE, site_id=site_id, correlation_id=corr)
+    await enqueue(conn, repo.SCHEMA, topic, key, envelope)
+
+
+async def handle_contact_received(ctx: RouterContext, delivery: Delivery) -> None:
+    contact: ContactReceived = delivery.data  # type: ignore[assignment]
+    site_id = delivery.envelope.site_id
+    with bound_contextvars(contact_id=contact.contact_id, event_id=delivery.envelope.id):
+        if contact.kind in NOT_CONVERSATIONS:
+            CONTACTS_ROUTED.labels("not_a_conversation", "-").inc()
+            return
+        try:
+            async with ctx.pool.acquire() as conn, conn.transaction():
+                outcome, team = await _thread_contact(ctx, conn, contact, site_id, delivery)
+        except TRANSIENT_DB_ERRORS as exc:
+            raise Retryable(type(exc).__name__) from exc
+        CONTACTS_ROUTED.labels(outcome, team).inc()
+
+
+async def _thread_contact(
+    ctx: RouterContext,
+    conn: asyncpg.Connection,
+    contact: ContactReceived,
+    site_id: str,
+    delivery: Delivery,
+) -> tuple[str, str]:
+    if await repo.message_exists(conn, contact.dedupe_key):
+        log.info("contact_duplicate_ignored")
+        return "duplicate", "-"
+    site = await repo.site(conn, site_id)
+    if site is None:
+        raise InvalidMessage(f"unknown site {site_id!r}")
+    correspondent_id = await repo.upsert_correspondent(
+        conn,
+        contact.sender.address,
+        contact.sender.kind,
+        contact.sender.raw,
+        bool(contact.metadata.get("sender_unparsed")),
+    )
+    corr = delivery.envelope.correlation_id or contact.contact_id
+    open_conv = await repo.open_conversation(
+        conn, correspondent_id, site_id, ctx.thread_window_hours
+    )
+    if open_conv is not None:
+        conversation_id = open_conv["id"]
+        team = open_conv["team"]
+        await _store_inbound(conn, conversation_id, contact)
+        await repo.touch_conversation(conn, conversation_id, contact.received_at)
+        log.info("contact_threaded", conversation_id=str(conversation_id), team=team)
+        return "threaded", team
+
+    await repo.close_stale_open(conn, correspondent_id, site_id)
+    decision = route_contact(contact.subject, contact.text, contact.kind)
+    conversation_id = uuid7()
+    now = datetime.now(timezone.utc)
+    lang = "en" if (contact.lang or "").startswith("en") else "fr"
+    sla = await repo.team_sla(conn, site_id, decision.team)
+    deadline = answer_deadline(now, decision.priority, sla)
+    eta = word_deadline(deadline, now, site["timezone"], lang)
+    explanation = {**decision.explanation, "eta": {"priority": decision.priority,
+                   "sla_hours": (sla or {}).get(decision.priority), "deadline": deadline.isoformat()}}
+    reference = reference_for(conversation_id)
+    await repo.insert_conversation(
+        conn,
+        conversation_id=conversation_id,
+        site_id=site_id,
+        correspondent_id=correspondent_id,
+        reference=reference,
+        team=decision.team,
+        priority=decision.priority,
+        urgent=decision.urgent,
+        needs_triage=decision.needs_triage,
+        explanation=explanation,
+        lang=lang,
+        at=contact.received_at,
+    )
+    await _store_inbound(conn, conversation_id, contact)
+    conv_key = str(conversation_id)
+    for kind in ("created", "routed"):
+        await _emit(
+            conn, topics.CONVERSATION_EVENTS, conv_key,
+            _conversation_event(conv_key, kind, contact, decision, explanation), site_id, corr,
+        )
+    await _request_ack(conn, site, conv_key, contact, decision, reference, eta, lang, corr)
+    log.info("contact_routed", conversation_id=conv_key, team=decision.team,
+             priority=decision.priority, needs_triage=decision.needs_triage)
+    return "new_conversation", decision.team
+
+
+def _conversation_event(
+    conversation_id: str, kind: str, contact: ContactReceived, decision: RoutingDecision,
+    explanation: dict,
+) -> ConversationEvent:
+    return ConversationEvent(
+        conversation_id=conversation_id,
+        kind=kind,  # type: ignore[arg-type]
+        contact_id=contact.contact_id,
+        team=decision.team,
+        priority=decision.priority,  # type: ignore[arg-type]
+        urgent=decision.urgent,
+        needs_triage=decision.needs_triage,
+        explanation=explanation if kind == "routed" else None,
+    )
+
+
+async def _store_inbound(conn: asyncpg.Connection, conversation_id: uuid.UUID, contact: ContactReceived) -> None:
+    stored = await repo.insert_message(
+        conn,
+        conversation_id=conversation_id,
+        direction="in",
+        channel=contact.channel,
+        kind=contact.kind,
+        dedupe_key=contact.dedupe_key,
+        contact_id=uuid.UUID(contact.contact_id),
+        subject=contact.subject,
+        body=contact.text,
+        attachments=[a.model_dump() for a in contact.attachments],
+        at=contact.received_at,
+    )
+    if not stored:
+        # A concurrent delivery of the same contact won the race: retry sees the duplicate.
+        raise Retryable("dedupe_key stored concurrently")
+
+
+async def _request_ack(
+    conn: asyncpg.Connection,
+    site: asyncpg.Record,
+    conversation_id: str,
+    contact: ContactReceived,
+    decision: RoutingDecision,
+    reference: str,
+    eta: str,
+    lang: str,
+    corr: str,
+) -> None:
+    if contact.sender.kind not in ("phone", "email", "chat"):
+        return
+    channel = {"phone": "sms", "email": "email", "chat": "chat"}[contact.sender.kind]
+    notification_id = new_id()
+    kinds = ["emergency_guidance"] if decision.urgent else []
+    kinds.append(ACK_KIND.get(contact.kind, "ack"))
+    for kind in kinds:
+        nid = notification_id if kind != "emergency_guidance" else new_id()
+        request = NotifyRequested(
+            notification_id=nid,
+            conversation_id=conversation_id,
+            kind=kind,  # type: ignore[arg-type]
+            lang=lang,  # type: ignore[arg-type]
+            sender_profile=site["sender_kind"],
+            channel=channel,  # type: ignore[arg-type]
+            address=contact.sender.address,
+            template=kind,
+            params={
+                "team": await repo.team_name(conn, site["id"], decision.team, lang),
+                "reference": reference,
+                "clinic": site["name"],
+                "suicidal": any(
+                    f.get("category") == "suicidal"
+                    for f in decision.explanation.get("red_flags", [])
+                ),
+            },
+            eta=eta,
+            priority=decision.priority,  # type: ignore[arg-type]
+            dedupe_key=f"{kind}:{contact.dedupe_key}",
+        )
+        await repo.insert_message(
+            conn,
+            conversation_id=uuid.UUID(conversation_id),
+            direction="out",
+            channel=channel,
+            kind=kind,
+            dedupe_key=request.dedupe_key,
+            notification_id=uuid.UUID(nid),
+            delivery_status="queued",
+        )
+        await _emit(conn, topics.NOTIFY_REQUESTED, conversation_id, request, site["id"], corr)
+
+
+async def handle_delivery_status(ctx: RouterContext, delivery: Delivery) -> None:
+    status: DeliveryStatus = delivery.data  # type: ignore[assignment]
+    try:
+        nid = uuid.UUID(status.notification_id)
+    except ValueError:
+        raise InvalidMessage("notification_id is not a UUID") from None
+    try:
+        async with ctx.pool.acquire() as conn, conn.transaction():
+            await repo.advance_delivery(conn, nid, status.status, status.provider_code)
+    except TRANSIENT_DB_ERRORS as exc:
+        raise Retryable(type(exc).__name__) from exc
+
+
+Handler = Callable[[RouterContext, Delivery], Awaitable[None]]
+
+HANDLERS: dict[str, Handler] = {
+    topics.CONTACT_RECEIVED: handle_contact_received,
+    topics.DELIVERY_STATUS: handle_delivery_status,
+}

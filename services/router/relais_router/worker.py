@@ -1,0 +1,38 @@
+"""The router's Kafka worker: consumes contacts and delivery statuses, relays its outbox,
+and serves health/readiness/metrics on RELAIS_ROUTER_WORKER_PORT (8083)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import FastAPI
+from relais_shared.http import db_check, kafka_check, ops_router
+from relais_shared.process import http_server, run_until_signalled
+
+from .bootstrap import build_consumer, build_runtime
+from .settings import RouterSettings
+
+
+async def main() -> None:
+    settings = RouterSettings()
+    runtime = await build_runtime(settings, "router-worker")
+    consumer = build_consumer(runtime)
+    health = FastAPI(title="relais-router-worker")
+    health.include_router(
+        ops_router({"db": db_check(runtime.pool), "kafka": kafka_check(runtime.producer)})
+    )
+    server = http_server(health, settings.host, settings.router_worker_port)
+
+    async def stop() -> None:
+        consumer.stop()  # stop polling; the batch in hand finishes and commits
+        runtime.relay.stop()
+        server.should_exit = True
+
+    try:
+        await run_until_signalled([consumer.run(), runtime.relay.run(), server.serve()], stop)
+    finally:
+        await runtime.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
