@@ -1,0 +1,73 @@
+"""The `relais` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+
+from relais_shared.settings import RelaisSettings
+
+
+def _cmd_run(_: argparse.Namespace) -> int:
+    from .stack import run_stack
+
+    return run_stack()
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from .migrate import migrate_all
+
+    applied = asyncio.run(migrate_all(args.database_url or RelaisSettings().database_url))
+    for schema, names in applied.items():
+        print(f"{schema}: {', '.join(names) if names else 'up to date'}")
+    return 0
+
+
+def _cmd_contracts_export(_: argparse.Namespace) -> int:
+    from relais_shared.contracts import export_schemas
+
+    for path in export_schemas():
+        print(path)
+    return 0
+
+
+def _cmd_send_sms(args: argparse.Namespace) -> int:
+    from .send_sms import send_signed_sms
+
+    status, body = send_signed_sms(args.sender, args.to, args.text, args.url)
+    print(status, body)
+    return 0 if status == 200 else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="relais", description="Relais patient message hub")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="install what is missing and run the whole stack").set_defaults(
+        func=_cmd_run
+    )
+    migrate = sub.add_parser("migrate", help="apply every service's migrations")
+    migrate.add_argument("--database-url", default=os.environ.get("RELAIS_DATABASE_URL"))
+    migrate.set_defaults(func=_cmd_migrate)
+    contracts = sub.add_parser("contracts", help="event contracts")
+    contracts_sub = contracts.add_subparsers(dest="action", required=True)
+    contracts_sub.add_parser("export", help="regenerate the JSON Schemas").set_defaults(
+        func=_cmd_contracts_export
+    )
+    sms = sub.add_parser("send-sms", help="send a Twilio-signed test SMS to intake")
+    sms.add_argument("--from", dest="sender", default="+33612345678")
+    sms.add_argument("--to", default=os.environ.get("RELAIS_SMS_FROM", "+33939000000"))
+    sms.add_argument("--url", default=None, help="intake webhook URL (default from settings)")
+    sms.add_argument("text")
+    sms.set_defaults(func=_cmd_send_sms)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""`relais run`: the whole stack in the foreground, from a fresh machine or from cache."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+from pathlib import Path
+
+import asyncpg
+from relais_shared.topics import ALL_TOPICS_WITH_DLQ
+
+from .devstack import default_base_dir
+from .devstack.kafka import start_kafka
+from .devstack.postgres import start_postgres
+from .devstack.topics import ensure_topics
+from .migrate import migrate_all
+from .services import SERVICES, ServiceProcess
+
+
+def _env_port(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+async def prepare_database(database_url: str, credentials_file: Path) -> list[str]:
+    """Migrate, seed the directory and demo users once; return the credential lines."""
+    from relais_router.adapters.seed import seed_demo_users, seed_directory
+
+    await migrate_all(database_url)
+    conn = await asyncpg.connect(database_url)
+    try:
+        await seed_directory(conn)
+        if not credentials_file.exists():
+            users = await seed_demo_users(conn)
+            credentials_file.write_text(
+                "".join(f"{user}\t{role}\t{password}\n" for user, role, password in users)
+            )
+            credentials_file.chmod(0o600)
+    finally:
+        await conn.close()
+    return credentials_file.read_text().splitlines()
+
+
+def _banner(processes: list[ServiceProcess], bootstrap: str, database_url: str,
+            credentials: list[str], base: Path, started: float) -> str:
+    lines = [
+        "",
+        f"Relais is running (ready in {time.monotonic() - started:.1f} s). Ctrl-C stops everything.",
+        "",
+    ]
+    for proc in processes:
+        lines.append(f"  {proc.spec.name:<14} http://127.0.0.1:{proc.port}   log: {proc.log_path}")
+    lines += [
+        f"  {'kafka':<14} {bootstrap}",
+        f"  {'postgres':<14} {database_url}",
+        f"  {'data':<14} {base}",
+        "",
+        "Demo users (user, role, password) for the router API (POST /v1/auth/login):",
+        *[f"  {line}" for line in credentials],
+        "",
+        "Send a signed test SMS:  uv run relais send-sms --from +33612345678 'Bonjour, je voudrais un rendez-vous'",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def run_stack() -> int:
+    started = time.monotonic()
+    base = default_base_dir()
+    base.mkdir(parents=True, exist_ok=True)
+    nodes = []
+    stopping = False
+
+    def on_signal(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    processes: list[ServiceProcess] = []
+    try:
+        database_url = os.environ.get("RELAIS_DATABASE_URL")
+        if not database_url:
+            print("Starting PostgreSQL …", flush=True)
+            pg = start_postgres(base / "postgres", port=_env_port("RELAIS_PG_PORT", 55432))
+            nodes.append(pg)
+            database_url = pg.url
+        bootstrap = os.environ.get("RELAIS_KAFKA_BOOTSTRAP")
+        if not bootstrap:
+            print("Starting Kafka (KRaft, one node) …", flush=True)
+            kafka = start_kafka(
+                base / "kafka",
+                port=_env_port("RELAIS_KAFKA_PORT", 19092),
+                controller_port=_env_port("RELAIS_KAFKA_CONTROLLER_PORT", 19093),
+            )
+            nodes.append(kafka)
+            bootstrap = kafka.bootstrap
+        asyncio.run(ensure_topics(bootstrap, list(ALL_TOPICS_WITH_DLQ)))
+        credentials = asyncio.run(prepare_database(database_url, base / "demo-credentials.txt"))
+        env = {"RELAIS_KAFKA_BOOTSTRAP": bootstrap, "RELAIS_DATABASE_URL": database_url}
+        for spec in SERVICES:
+            proc = ServiceProcess(spec, env, base / "logs")
+            proc.start()
+            processes.append(proc)
+        for proc in processes:
+            proc.wait_healthy()
+        print(_banner(processes, bootstrap, database_url, credentials, base, started), flush=True)
+        _supervise(processes, lambda: stopping)
+        return 0
+    finally:
+        print("Stopping Relais …", flush=True)
+        for proc in reversed(processes):
+            proc.stop()
+        for node in reversed(nodes):
+            node.stop()
+        print("Stopped.", flush=True)
+
+
+def _supervise(processes: list[ServiceProcess], should_stop) -> None:
+    """Restart a crashed service with backoff (at-least-once makes a restart safe)."""
+    next_start: dict[str, float] = {}
+    while not should_stop():
+        time.sleep(0.5)
+        for proc in processes:
+            if proc.alive() or should_stop():
+                continue
+            now = time.monotonic()
+            due = next_start.setdefault(proc.spec.name, now + min(30, 2 ** proc.restarts))
+            if now >= due:
+                print(f"{proc.spec.name} exited ({proc.process.returncode}); restarting", flush=True)
+                proc.restarts += 1
+                proc.start()
+                next_start.pop(proc.spec.name)

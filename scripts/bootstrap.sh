@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what Relais needs and is missing: uv, the Python workspace, a JRE for Kafka.
+# PostgreSQL (Debian package) and Kafka's jars (Maven Central) are installed on first
+# use by `relais run` and by the test session (cli/relais_cli/devstack).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_install() {
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get update -qq && as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+command -v python3 >/dev/null || apt_install python3 python3-pip
+if ! command -v java >/dev/null; then echo "Installing a Java runtime for Kafka …"; apt_install openjdk-17-jre-headless; fi
+if ! command -v mvn >/dev/null; then echo "Installing Maven (fetches Kafka's jars) …"; apt_install maven; fi
+if ! command -v uv >/dev/null; then
+  echo "Installing uv …"
+  python3 -m pip install --quiet "uv>=0.9,<1" || python3 -m pip install --quiet --break-system-packages "uv>=0.9,<1"
+fi
+uv sync --frozen --quiet
