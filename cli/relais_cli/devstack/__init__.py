@@ -40,6 +40,7 @@ node still running at interpreter exit is stopped by an ``atexit`` hook.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import ctypes
 import ctypes.util
 import hashlib
@@ -48,6 +49,7 @@ import pwd
 import signal
 import socket
 import stat
+import subprocess
 import sys
 import threading
 import weakref
@@ -56,17 +58,17 @@ from pathlib import Path
 
 __all__ = [
     "DevstackError",
+    "KafkaNode",
+    "PostgresNode",
+    "default_base_dir",
+    "ensure_kafka_jars",
+    "ensure_postgres_installed",
+    "ensure_topics",
     "free_port",
     "port_in_use",
     "repo_root",
-    "default_base_dir",
-    "KafkaNode",
-    "ensure_kafka_jars",
     "start_kafka",
-    "PostgresNode",
-    "ensure_postgres_installed",
     "start_postgres",
-    "ensure_topics",
 ]
 
 
@@ -205,10 +207,8 @@ def _register_node(node: object) -> None:
 @atexit.register
 def _stop_live_nodes() -> None:
     for node in list(_LIVE_NODES):
-        try:
+        with contextlib.suppress(Exception):  # best effort at exit
             node.stop()  # type: ignore[attr-defined]
-        except Exception:  # noqa: BLE001 - best effort at exit
-            pass
 
 
 def _tail(path: Path, max_bytes: int = 6000) -> str:
@@ -225,38 +225,29 @@ def _tail(path: Path, max_bytes: int = 6000) -> str:
 
 def _terminate(proc, first_signal: int, timeout: float, second_signal: int | None = None) -> None:
     """Send first_signal, wait timeout; then second_signal (wait 5 s); then SIGKILL."""
-    if proc.poll() is not None:
-        return
-    try:
-        proc.send_signal(first_signal)
-        proc.wait(timeout=timeout)
-        return
-    except ProcessLookupError:
-        return
-    except Exception:  # noqa: BLE001 - TimeoutExpired
-        pass
-    if second_signal is not None and proc.poll() is None:
-        try:
-            proc.send_signal(second_signal)
-            proc.wait(timeout=5)
+    steps = [(first_signal, timeout)]
+    if second_signal is not None:
+        steps.append((second_signal, 5.0))
+    steps.append((signal.SIGKILL, None))
+    for sig, wait in steps:
+        if proc.poll() is not None:
             return
+        try:
+            proc.send_signal(sig)
         except ProcessLookupError:
             return
-        except Exception:  # noqa: BLE001
-            pass
-    if proc.poll() is None:
         try:
-            proc.send_signal(signal.SIGKILL)
-        except ProcessLookupError:
+            proc.wait(timeout=wait)
             return
-        proc.wait()
+        except subprocess.TimeoutExpired:
+            continue
 
 
 # Re-exports (imported last: the submodules use the helpers above).
-from relais_cli.devstack.kafka import KafkaNode, ensure_kafka_jars, start_kafka  # noqa: E402
-from relais_cli.devstack.postgres import (  # noqa: E402
+from relais_cli.devstack.kafka import KafkaNode, ensure_kafka_jars, start_kafka
+from relais_cli.devstack.postgres import (
     PostgresNode,
     ensure_postgres_installed,
     start_postgres,
 )
-from relais_cli.devstack.topics import ensure_topics  # noqa: E402
+from relais_cli.devstack.topics import ensure_topics

@@ -30,6 +30,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 
 from relais_cli.devstack import (
     DevstackError,
@@ -69,7 +70,7 @@ class KafkaNode:
         _terminate(self.process, signal.SIGTERM, timeout)
         self._stopped = True
 
-    def __enter__(self) -> KafkaNode:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -122,12 +123,18 @@ def ensure_kafka_jars(cache_dir: Path | None = None) -> Path:
         tmp = home / f"libs.tmp-{os.getpid()}"
         shutil.rmtree(tmp, ignore_errors=True)
         cmd = [
-            mvn, "-q", "-B", "-f", str(pom),
+            mvn,
+            "-q",
+            "-B",
+            "-f",
+            str(pom),
             "dependency:copy-dependencies",
             f"-DoutputDirectory={tmp}",
             "-DincludeScope=runtime",
         ]
-        proc = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            cmd, check=False, capture_output=True, text=True, stdin=subprocess.DEVNULL
+        )
         if proc.returncode != 0:
             shutil.rmtree(tmp, ignore_errors=True)
             raise DevstackError(
@@ -230,11 +237,22 @@ def _format_storage(
 
     cluster_id = _random_cluster_id()
     cmd = [
-        java, "-Xmx256m", f"-Dlog4j2.configurationFile={_deploy_dir() / 'log4j2.xml'}",
-        "-cp", f"{libs}/*", "kafka.tools.StorageTool",
-        "format", "--standalone", "-t", cluster_id, "-c", str(props),
+        java,
+        "-Xmx256m",
+        f"-Dlog4j2.configurationFile={_deploy_dir() / 'log4j2.xml'}",
+        "-cp",
+        f"{libs}/*",
+        "kafka.tools.StorageTool",
+        "format",
+        "--standalone",
+        "-t",
+        cluster_id,
+        "-c",
+        str(props),
     ]
-    proc = subprocess.run(cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    proc = subprocess.run(
+        cmd, check=False, capture_output=True, text=True, stdin=subprocess.DEVNULL
+    )
     if proc.returncode != 0:
         raise DevstackError(
             f"kafka storage format failed (exit {proc.returncode}):\n"
@@ -324,7 +342,8 @@ def start_kafka(
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
-            preexec_fn=_pdeathsig_preexec(signal.SIGTERM),
+            # A trivial preexec_fn (one prctl call), safe enough with threads.
+            preexec_fn=_pdeathsig_preexec(signal.SIGTERM),  # noqa: PLW1509
         )
     bootstrap = f"127.0.0.1:{port}"
     node = KafkaNode(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import fcntl
 import glob
 import hashlib
+import logging
 import os
 import pwd
 import re
@@ -29,6 +30,7 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Self
 from urllib.parse import quote
 
 from relais_cli.devstack import (
@@ -41,6 +43,8 @@ from relais_cli.devstack import (
     _terminate,
     port_in_use,
 )
+
+log = logging.getLogger(__name__)
 
 SUPERUSER = "postgres"
 _SOCKET_PATH_MAX = 107  # sizeof(sun_path) - 1 on Linux
@@ -75,7 +79,7 @@ class PostgresNode:
         _terminate(self.process, signal.SIGINT, timeout, second_signal=signal.SIGQUIT)
         self._stopped = True
 
-    def __enter__(self) -> PostgresNode:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -122,14 +126,24 @@ def ensure_postgres_installed() -> Path:
             for cmd in (
                 ["apt-get", "update"],
                 [
-                    "apt-get", "install", "-y", "--no-install-recommends",
-                    "-o", "Dpkg::Options::=--force-confdef",
-                    "-o", "Dpkg::Options::=--force-confold",
+                    "apt-get",
+                    "install",
+                    "-y",
+                    "--no-install-recommends",
+                    "-o",
+                    "Dpkg::Options::=--force-confdef",
+                    "-o",
+                    "Dpkg::Options::=--force-confold",
                     "postgresql",
                 ],
             ):
                 proc = subprocess.run(
-                    cmd, env=env, capture_output=True, text=True, stdin=subprocess.DEVNULL
+                    cmd,
+                    check=False,
+                    env=env,
+                    capture_output=True,
+                    text=True,
+                    stdin=subprocess.DEVNULL,
                 )
                 if proc.returncode != 0:
                     raise DevstackError(
@@ -138,7 +152,9 @@ def ensure_postgres_installed() -> Path:
                     )
     bin_dir = _find_bin_dir()
     if bin_dir is None:
-        raise DevstackError("apt-get installed postgresql but no /usr/lib/postgresql/*/bin/postgres")
+        raise DevstackError(
+            "apt-get installed postgresql but no /usr/lib/postgresql/*/bin/postgres"
+        )
     return bin_dir
 
 
@@ -173,8 +189,8 @@ def _own_dir(path: Path) -> None:
     """Create ``path`` as a 0700 directory owned by the server's OS user."""
     path.mkdir(parents=True, exist_ok=True)
     if os.geteuid() == 0:
-        ident = _postgres_uid_gids()
-        _make_traversable(path, ident)
+        for d in _make_traversable(path, _postgres_uid_gids()):
+            log.warning("added o+x to %s so the postgres user can reach %s", d, path)
         pw = pwd.getpwnam(SUPERUSER)
         os.chown(path, pw.pw_uid, pw.pw_gid)
     os.chmod(path, 0o700)
@@ -193,6 +209,7 @@ def _socket_dir(data_dir: Path, port: int) -> Path:
 def _psql(bin_dir: Path, args: list[str], sql: str | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(bin_dir / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", *args],
+        check=False,
         input=sql,
         capture_output=True,
         text=True,
@@ -239,16 +256,23 @@ def start_postgres(
         shutil.rmtree(pgdata, ignore_errors=True)  # leftovers of an interrupted initdb
         cmd = [
             str(bin_dir / "initdb"),
-            "-D", str(pgdata),
-            "-U", SUPERUSER,
+            "-D",
+            str(pgdata),
+            "-U",
+            SUPERUSER,
             "--encoding=UTF8",
             "--locale=C.UTF-8",
             "--auth-local=trust",
             "--auth-host=scram-sha-256",
         ]
         proc = subprocess.run(
-            cmd, capture_output=True, text=True, stdin=subprocess.DEVNULL,
-            cwd=data_dir, **as_user,
+            cmd,
+            check=False,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            cwd=data_dir,
+            **as_user,
         )
         if proc.returncode != 0:
             raise DevstackError(
@@ -258,12 +282,18 @@ def start_postgres(
     log_path = data_dir / "postgres.log"
     cmd = [
         str(bin_dir / "postgres"),
-        "-D", str(pgdata),
-        "-c", "listen_addresses=127.0.0.1",
-        "-c", f"port={port}",
-        "-c", f"unix_socket_directories={sock}",
-        "-c", "fsync=on",
-        "-c", "logging_collector=off",
+        "-D",
+        str(pgdata),
+        "-c",
+        "listen_addresses=127.0.0.1",
+        "-c",
+        f"port={port}",
+        "-c",
+        f"unix_socket_directories={sock}",
+        "-c",
+        "fsync=on",
+        "-c",
+        "logging_collector=off",
     ]
     with open(log_path, "ab") as log:
         log.write(f"\n==== relais devstack: starting PostgreSQL {time.ctime()} ====\n".encode())
@@ -274,7 +304,8 @@ def start_postgres(
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
-            preexec_fn=_pdeathsig_preexec(signal.SIGINT),
+            # A trivial preexec_fn (one prctl call), safe enough with threads.
+            preexec_fn=_pdeathsig_preexec(signal.SIGINT),  # noqa: PLW1509
             **as_user,
         )
     url = (
@@ -282,8 +313,13 @@ def start_postgres(
         f"@127.0.0.1:{port}/{quote(database, safe='')}"
     )
     node = PostgresNode(
-        url=url, process=proc, data_dir=data_dir, log_path=log_path, port=port,
-        socket_dir=sock, bin_dir=bin_dir,
+        url=url,
+        process=proc,
+        data_dir=data_dir,
+        log_path=log_path,
+        port=port,
+        socket_dir=sock,
+        bin_dir=bin_dir,
     )
     _register_node(node)
 
@@ -299,6 +335,7 @@ def start_postgres(
                 )
             ready = subprocess.run(
                 [str(bin_dir / "pg_isready"), "-q", "-h", str(sock), "-p", str(port)],
+                check=False,
                 stdin=subprocess.DEVNULL,
             )
             if ready.returncode == 0:

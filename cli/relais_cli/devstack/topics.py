@@ -70,7 +70,9 @@ async def ensure_topics(
             if meta["topic"] not in missing and n != partitions:
                 log.warning(
                     "topic %s exists with %d partitions (wanted %d); left as is",
-                    meta["topic"], n, partitions,
+                    meta["topic"],
+                    n,
+                    partitions,
                 )
     finally:
         await admin.close()
