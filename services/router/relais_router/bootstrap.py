@@ -20,7 +20,6 @@ from .settings import RouterSettings
 
 SCHEMA = "router"
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
-CONSUMER_GROUP = "relais-router"
 
 
 @dataclass
@@ -50,7 +49,7 @@ def build_consumer(runtime: RouterRuntime) -> ConsumerRunner:
     handlers = {topic: functools.partial(fn, ctx) for topic, fn in HANDLERS.items()}
     return ConsumerRunner(
         bootstrap=runtime.settings.kafka_bootstrap,
-        group_id=CONSUMER_GROUP,
+        group_id=runtime.settings.router_consumer_group,
         topics=[topics.CONTACT_RECEIVED, topics.DELIVERY_STATUS],
         handlers=handlers,
         dlq_producer=runtime.producer,

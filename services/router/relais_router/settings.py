@@ -11,6 +11,7 @@ class RouterSettings(RelaisSettings):
     router_worker_port: int = 8083
     admin_token: str = "dev-only-change-me-admin"
     thread_window_hours: int = 72
+    router_consumer_group: str = "relais-router"
 
     def secret_fields(self) -> tuple[str, ...]:
         return ("admin_token",)

@@ -1,0 +1,201 @@
+"""The router worker on real Kafka and PostgreSQL: routing, idempotence, outbox, DLQ."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import datetime, timezone
+
+import asyncpg
+import orjson
+import pytest
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from relais_cli.stack import prepare_database
+from relais_router.bootstrap import build_consumer, build_runtime
+from relais_router.settings import RouterSettings
+from relais_shared import topics
+from relais_shared.contracts import decode, encode
+from relais_shared.events import Address, ContactReceived, make_envelope
+from relais_shared.ids import new_id
+from tests.conftest import unique_phone
+
+pytestmark = pytest.mark.integration
+
+
+def contact_envelope(phone: str, text: str, sid: str | None = None):
+    contact = ContactReceived(
+        contact_id=new_id(),
+        channel="sms",
+        kind="message",
+        dedupe_key=f"sms:{sid or 'SM' + uuid.uuid4().hex}",
+        sender=Address(address=phone, kind="phone"),
+        recipient="+33939000000",
+        text=text,
+        received_at=datetime.now(timezone.utc),
+    )
+    return make_envelope(topics.CONTACT_RECEIVED, contact, source="test", site_id="demo")
+
+
+@pytest.fixture
+async def router(kafka_bootstrap, fresh_database_url, tmp_path):
+    await prepare_database(fresh_database_url, tmp_path / "creds.txt")
+    settings = RouterSettings(
+        kafka_bootstrap=kafka_bootstrap,
+        database_url=fresh_database_url,
+        router_consumer_group="test-router-" + uuid.uuid4().hex[:8],
+        log_format="json",
+    )
+    runtime = await build_runtime(settings, "router-test")
+    consumer = build_consumer(runtime)
+    tasks = [asyncio.create_task(consumer.run()), asyncio.create_task(runtime.relay.run())]
+    yield runtime
+    consumer.stop()
+    runtime.relay.stop()
+    await asyncio.wait(tasks, timeout=15)
+    await runtime.close()
+
+
+@pytest.fixture
+async def producer(kafka_bootstrap):
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    yield producer
+    await producer.stop()
+
+
+async def eventually(query, conn, *args, expected, timeout=30.0):
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await conn.fetchval(query, *args)
+        if value == expected:
+            return
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"{query!r} -> {value!r}, expected {expected!r}")
+        await asyncio.sleep(0.1)
+
+
+async def test_contact_is_routed_stored_and_acknowledged_once_even_when_redelivered(
+    router, producer, kafka_bootstrap
+):
+    phone = unique_phone()
+    envelope = contact_envelope(phone, "Je voudrais renouveler mon ordonnance")
+    replay = envelope.model_copy(update={"id": new_id()})  # a provider retry: new event, same dedupe_key
+    for env in (envelope, envelope, replay):
+        await producer.send_and_wait(topics.CONTACT_RECEIVED, encode(env), key=phone.encode())
+    second = contact_envelope(phone, "et aussi, merci")
+    await producer.send_and_wait(topics.CONTACT_RECEIVED, encode(second), key=phone.encode())
+
+    conn = await asyncpg.connect(router.settings.database_url)
+    try:
+        await eventually(
+            "SELECT count(*) FROM router.messages m JOIN router.conversations c ON c.id = m.conversation_id"
+            " JOIN router.correspondents k ON k.id = c.correspondent_id WHERE k.address = $1 AND m.direction = 'in'",
+            conn, phone, expected=2,
+        )
+        conv = await conn.fetchrow(
+            "SELECT c.* FROM router.conversations c JOIN router.correspondents k"
+            " ON k.id = c.correspondent_id WHERE k.address = $1", phone
+        )
+        assert conv["team"] == "ordonnances" and conv["priority"] == "P3"
+        assert "renouveler" in orjson.loads(conv["explanation"])["evidence"]
+        acks = await conn.fetchval(
+            "SELECT count(*) FROM router.messages WHERE conversation_id = $1 AND kind = 'ack'", conv["id"]
+        )
+        assert acks == 1  # one ack for the conversation, none for the threaded follow-up
+        await eventually(
+            "SELECT count(*) FROM router.outbox WHERE published_at IS NULL", conn, expected=0
+        )
+        topics_out = await conn.fetch("SELECT topic, count(*) AS n FROM router.outbox GROUP BY topic")
+        assert {r["topic"]: r["n"] for r in topics_out} == {
+            topics.CONVERSATION_EVENTS: 2, topics.NOTIFY_REQUESTED: 1
+        }
+    finally:
+        await conn.close()
+
+    # The ack request really reached Kafka, schema-valid, keyed by conversation id.
+    consumer = AIOKafkaConsumer(
+        topics.NOTIFY_REQUESTED, bootstrap_servers=kafka_bootstrap,
+        group_id="t-" + uuid.uuid4().hex, auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    try:
+        found = []
+        deadline = asyncio.get_running_loop().time() + 20
+        while not found and asyncio.get_running_loop().time() < deadline:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                for record in records:
+                    env, data = decode(topics.NOTIFY_REQUESTED, record.value)
+                    if data.address == phone:
+                        found.append((record.key.decode(), data))
+        assert len(found) == 1
+        key, request = found[0]
+        assert key == str(conv["id"]) and request.kind == "ack"
+        assert request.params["reference"] == conv["reference"] and request.eta
+    finally:
+        await consumer.stop()
+
+
+async def test_red_flag_contact_is_p1_for_soins_with_emergency_guidance(router, producer):
+    phone = unique_phone()
+    env = contact_envelope(phone, "j'ai une douleur thoracique depuis une heure")
+    await producer.send_and_wait(topics.CONTACT_RECEIVED, encode(env), key=phone.encode())
+    conn = await asyncpg.connect(router.settings.database_url)
+    try:
+        await eventually(
+            "SELECT count(*) FROM router.messages m JOIN router.conversations c ON c.id = m.conversation_id"
+            " JOIN router.correspondents k ON k.id = c.correspondent_id WHERE k.address = $1",
+            conn, phone, expected=3,
+        )
+        row = await conn.fetchrow(
+            "SELECT c.team, c.priority, c.urgent, array_agg(m.kind ORDER BY m.kind) AS kinds"
+            " FROM router.conversations c JOIN router.correspondents k ON k.id = c.correspondent_id"
+            " JOIN router.messages m ON m.conversation_id = c.id WHERE k.address = $1"
+            " GROUP BY c.id", phone,
+        )
+        assert (row["team"], row["priority"], row["urgent"]) == ("soins", "P1", True)
+        assert row["kinds"] == ["ack", "emergency_guidance", "message"]
+    finally:
+        await conn.close()
+
+
+async def test_poison_event_goes_to_the_dlq_with_its_reason_and_the_partition_keeps_flowing(
+    router, producer, kafka_bootstrap
+):
+    phone = unique_phone()
+    marker = uuid.uuid4().hex
+    await producer.send_and_wait(
+        topics.CONTACT_RECEIVED, b'{"not": "an envelope", "marker": "' + marker.encode() + b'"}',
+        key=phone.encode(),
+    )
+    good = contact_envelope(phone, "bonjour, une question sur ma facture")
+    await producer.send_and_wait(topics.CONTACT_RECEIVED, encode(good), key=phone.encode())
+
+    conn = await asyncpg.connect(router.settings.database_url)
+    try:
+        await eventually(
+            "SELECT count(*) FROM router.messages WHERE contact_id = $1",
+            conn, uuid.UUID(good.data["contact_id"]), expected=1,
+        )
+    finally:
+        await conn.close()
+    dlq = AIOKafkaConsumer(
+        topics.dlq_topic(topics.CONTACT_RECEIVED), bootstrap_servers=kafka_bootstrap,
+        group_id="t-" + uuid.uuid4().hex, auto_offset_reset="earliest",
+    )
+    await dlq.start()
+    try:
+        deadline = asyncio.get_running_loop().time() + 20
+        hit = None
+        while hit is None and asyncio.get_running_loop().time() < deadline:
+            for records in (await dlq.getmany(timeout_ms=500)).values():
+                for record in records:
+                    if marker.encode() in (record.value or b""):
+                        hit = record
+        assert hit is not None, "poison message not dead-lettered"
+        headers = dict(hit.headers)
+        assert headers["dlq.reason"].startswith(b"schema:")
+        assert headers["dlq.source_topic"] == topics.CONTACT_RECEIVED.encode()
+        assert hit.key == phone.encode()
+    finally:
+        await dlq.stop()
