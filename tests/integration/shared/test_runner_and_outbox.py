@@ -1,0 +1,138 @@
+"""The shared consumer runner and outbox relay against real Kafka and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import datetime, timezone
+
+import asyncpg
+import orjson
+import pytest
+from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from relais_shared import topics
+from relais_shared.contracts import encode
+from relais_shared.db import migrate
+from relais_shared.errors import Retryable
+from relais_shared.events import DeliveryStatus, make_envelope
+from relais_shared.kafka.producer import make_producer
+from relais_shared.kafka.runner import ConsumerRunner, Delivery, RetryPolicy
+from relais_shared.outbox import OutboxRelay, enqueue
+
+pytestmark = pytest.mark.integration
+
+
+def status_event(n: int):
+    data = DeliveryStatus(notification_id=str(uuid.uuid4()), status="sent", provider_code=str(n))
+    return make_envelope(topics.DELIVERY_STATUS, data, source="test", site_id="demo")
+
+
+@pytest.fixture
+async def producer(kafka_bootstrap):
+    producer = make_producer(kafka_bootstrap, client_id="test")
+    await producer.start()
+    yield producer
+    await producer.stop()
+
+
+async def test_retryable_failure_pauses_only_its_partition_and_keeps_order(kafka_bootstrap, producer):
+    topic = topics.DELIVERY_STATUS
+    run = uuid.uuid4().hex[:8]
+    keys = [f"{run}-k{i}" for i in range(4)]
+    seen: list[tuple[str, int]] = []
+    failures = {keys[0]: 2}  # the first message of one key fails twice, transiently
+
+    async def handler(delivery: Delivery) -> None:
+        key = delivery.key or ""
+        if key not in keys:
+            return  # another test's traffic on the shared topic
+        code = int(delivery.data.provider_code or 0)  # type: ignore[attr-defined]
+        if code == 0 and failures.get(key, 0) > 0:
+            failures[key] -= 1
+            raise Retryable("database briefly unavailable")
+        seen.append((key, code))
+
+    last_offsets: dict[int, int] = {}
+    for n in range(3):
+        for key in keys:
+            env = status_event(n)
+            meta = await producer.send_and_wait(topic, encode(env), key=key.encode())
+            last_offsets[meta.partition] = meta.offset
+    group = "g-" + run
+    runner = ConsumerRunner(
+        bootstrap=kafka_bootstrap, group_id=group, topics=[topic], handlers={topic: handler},
+        dlq_producer=producer, client_id="test", retry=RetryPolicy(base_seconds=0.2),
+    )
+    task = asyncio.create_task(runner.run())
+    deadline = asyncio.get_running_loop().time() + 30
+    while len(seen) < 12 and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.1)
+    runner.stop()
+    await asyncio.wait_for(task, 15)
+    assert len(seen) == 12, seen
+    for key in keys:
+        assert [code for k, code in seen if k == key] == [0, 1, 2]  # order per key kept
+    assert failures[keys[0]] == 0
+
+    # Offsets were committed after the work: the group's position is past our messages.
+    check = AIOKafkaConsumer(bootstrap_servers=kafka_bootstrap, group_id=group, enable_auto_commit=False)
+    await check.start()
+    try:
+        for partition, offset in last_offsets.items():
+            assert (await check.committed(TopicPartition(topic, partition)) or 0) > offset
+    finally:
+        await check.stop()
+
+
+async def test_outbox_relay_publishes_in_order_once_with_one_active_relay(
+    kafka_bootstrap, fresh_database_url, producer, tmp_path
+):
+    schema = "relaytest"
+    empty = tmp_path / "migrations"
+    empty.mkdir()
+    conn = await asyncpg.connect(fresh_database_url)
+    await migrate(conn, schema, empty)
+    relays = [OutboxRelay(fresh_database_url, schema, producer, poll_interval=0.2) for _ in range(2)]
+    tasks = [asyncio.create_task(r.run()) for r in relays]
+    key = "conv-" + uuid.uuid4().hex
+    events = [status_event(n) for n in range(20)]
+    try:
+        for env in events:
+            async with conn.transaction():
+                await enqueue(conn, schema, topics.DELIVERY_STATUS, key, env)
+        async with conn.transaction():
+            await enqueue(conn, schema, topics.DELIVERY_STATUS, key, status_event(99))
+        tr = conn.transaction()  # a rolled-back transaction publishes nothing
+        await tr.start()
+        await enqueue(conn, schema, topics.DELIVERY_STATUS, key, status_event(100))
+        await tr.rollback()
+
+        deadline = asyncio.get_running_loop().time() + 20
+        while asyncio.get_running_loop().time() < deadline:
+            if not await conn.fetchval(f"SELECT count(*) FROM {schema}.outbox WHERE published_at IS NULL"):
+                break
+            await asyncio.sleep(0.1)
+        assert sum(r.active for r in relays) == 1  # the advisory lock elects one relay
+    finally:
+        for r in relays:
+            r.stop()
+        await asyncio.wait(tasks, timeout=10)
+        await conn.close()
+
+    consumer = AIOKafkaConsumer(
+        topics.DELIVERY_STATUS, bootstrap_servers=kafka_bootstrap,
+        group_id="t-" + uuid.uuid4().hex, auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    got = []
+    try:
+        deadline = asyncio.get_running_loop().time() + 20
+        while len(got) < 21 and asyncio.get_running_loop().time() < deadline:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                got += [r for r in records if r.key == key.encode()]
+    finally:
+        await consumer.stop()
+    codes = [int(orjson.loads(r.value)["data"]["provider_code"]) for r in got]
+    assert codes == list(range(20)) + [99]  # in id order, once each, the rolled-back one absent
+    assert all(dict(r.headers)["type"] == b"delivery.status" for r in got)
