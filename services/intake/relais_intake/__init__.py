@@ -1,1 +1,1 @@
-"""Relais package."""
+"""Relais intake: every patient channel in, one durable ContactReceived event out."""
