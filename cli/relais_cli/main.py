@@ -41,6 +41,15 @@ def _cmd_send_sms(args: argparse.Namespace) -> int:
     return 0 if status == 200 else 1
 
 
+def _cmd_dlq(args: argparse.Namespace) -> int:
+    from . import dlq
+
+    if args.action == "replay" and not (args.refs or args.all):
+        raise SystemExit("name dead letters to replay (REF …) or pass --all")
+    bootstrap = args.bootstrap or RelaisSettings().kafka_bootstrap
+    return dlq.run(bootstrap, args.action, args.topic, args.refs, args.all)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="relais", description="Relais patient message hub")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -55,6 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     contracts_sub.add_parser("export", help="regenerate the JSON Schemas").set_defaults(
         func=_cmd_contracts_export
     )
+    dlq = sub.add_parser("dlq", help="dead letters: list, show (bodies redacted), replay")
+    dlq.add_argument("action", choices=["list", "show", "replay"])
+    dlq.add_argument("refs", nargs="*", help="TOPIC:PARTITION:OFFSET as printed by list")
+    dlq.add_argument("--topic", help="one source topic (default: all)")
+    dlq.add_argument("--all", action="store_true", help="replay every listed dead letter")
+    dlq.add_argument("--bootstrap", default=os.environ.get("RELAIS_KAFKA_BOOTSTRAP"))
+    dlq.set_defaults(func=_cmd_dlq)
     sms = sub.add_parser("send-sms", help="send a Twilio-signed test SMS to intake")
     sms.add_argument("--from", dest="sender", default="+33612345678")
     sms.add_argument("--to", default=os.environ.get("RELAIS_SMS_FROM", "+33939000000"))
