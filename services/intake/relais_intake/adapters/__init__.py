@@ -1,0 +1,1 @@
+"""Intake's I/O: where accepted events are made durable."""

@@ -1,0 +1,1 @@
+"""Intake's HTTP surface: thin routes that authenticate, parse and hand over."""

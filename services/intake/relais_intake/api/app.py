@@ -1,0 +1,29 @@
+"""The intake FastAPI application."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from relais_shared.http import ReadinessCheck, install_problem_handlers, ops_router
+
+from ..handlers import IntakeContext
+from .sms import sms_router
+from .twilio_auth import TwilioAuth
+
+
+def create_app(
+    ctx: IntakeContext,
+    auth: TwilioAuth,
+    checks: dict[str, ReadinessCheck],
+    *,
+    retry_after_s: int = 5,
+) -> FastAPI:
+    """Routes, problem handlers and ops endpoints; every dependency is passed in."""
+    app = FastAPI(
+        title="Relais intake",
+        version="1",
+        summary="Every patient channel in; answers 2xx only once the contact is durable.",
+    )
+    install_problem_handlers(app)
+    app.include_router(ops_router(checks))
+    app.include_router(sms_router(ctx, auth, retry_after_s))
+    return app

@@ -1,0 +1,85 @@
+"""Twilio-compatible SMS routes: inbound messages and status callbacks."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from fastapi import APIRouter, Request, Response
+from relais_shared.http import Problem
+
+from ..adapters.sink import SinkUnavailable
+from ..domain.sms import (
+    InvalidWebhook,
+    parse_inbound_sms,
+    parse_notification_id,
+    parse_sms_status,
+)
+from ..handlers import IntakeContext, accept_sms, accept_sms_status
+from .problems import rejected, unavailable
+from .twilio_auth import TwilioAuth
+
+CHANNEL: Final = "sms"
+EMPTY_TWIML: Final = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+_RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
+    200: {"content": {"text/xml": {"example": EMPTY_TWIML}}, "description": "Durable"},
+    **{
+        code: {"content": {"application/problem+json": {}}, "description": why}
+        for code, why in (
+            (400, "Malformed form or missing nid"),
+            (401, "X-Twilio-Signature missing"),
+            (403, "X-Twilio-Signature does not match"),
+            (413, "Body too large"),
+            (415, "Not a urlencoded form"),
+            (422, "Missing or invalid fields"),
+            (503, "Not durable yet: retry (see Retry-After)"),
+        )
+    },
+}
+
+
+def _invalid(exc: InvalidWebhook) -> Problem:
+    return rejected(CHANNEL, exc.reason, exc.detail, exc.fields)
+
+
+def _twiml() -> Response:
+    return Response(EMPTY_TWIML, media_type="text/xml")
+
+
+def sms_router(ctx: IntakeContext, auth: TwilioAuth, retry_after_s: int) -> APIRouter:
+    """The SMS webhook routes, bound to the handlers' context."""
+    router = APIRouter(prefix="/v1/channels/sms/twilio", tags=["sms"])
+
+    @router.post("", response_class=Response, responses=_RESPONSES)
+    async def inbound_sms(request: Request) -> Response:
+        """An incoming SMS: answered 200 with empty TwiML once the contact is durable."""
+        params = await auth.form(request, CHANNEL)
+        try:
+            sms = parse_inbound_sms(params)
+        except InvalidWebhook as exc:
+            raise _invalid(exc) from None
+        try:
+            await accept_sms(ctx, sms)
+        except SinkUnavailable:
+            raise unavailable(CHANNEL, retry_after_s) from None
+        return _twiml()
+
+    @router.post("/status", response_class=Response, responses=_RESPONSES)
+    async def sms_status(request: Request) -> Response:
+        """A delivery status callback for notification `nid`: 200 once forwarded durably."""
+        params = await auth.form(request, CHANNEL)
+        nids = set(request.query_params.getlist("nid"))
+        try:
+            if len(nids) > 1:
+                raise InvalidWebhook("invalid-field", "nid is repeated", ["nid"])
+            nid = parse_notification_id(nids.pop() if nids else None)
+            status = parse_sms_status(params)
+        except InvalidWebhook as exc:
+            raise _invalid(exc) from None
+        clinic_number = next((v for k, v in params if k == "From"), None)
+        try:
+            await accept_sms_status(ctx, status, nid, clinic_number)
+        except SinkUnavailable:
+            raise unavailable(CHANNEL, retry_after_s) from None
+        return _twiml()
+
+    return router
