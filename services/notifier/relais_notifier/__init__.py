@@ -1,1 +1,1 @@
-"""Relais package."""
+"""Relais notifier: everything that goes back to a patient."""

@@ -1,0 +1,197 @@
+"""The send ledger in Postgres (schema `notifier`): one row per notification id.
+
+Timestamps that order attempts (leases, expiry) come from the database clock,
+so several notifier processes agree on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+
+SCHEMA = "notifier"
+_T = f'"{SCHEMA}".notifications'
+
+
+@dataclass(frozen=True)
+class NewNotification:
+    notification_id: str
+    dedupe_key: str
+    site_id: str
+    conversation_id: str | None
+    correlation_id: str | None
+    kind: str
+    channel: str
+    address: str
+    sender: str
+    lang: str
+    body: str
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Notification:
+    notification_id: str
+    dedupe_key: str
+    site_id: str
+    conversation_id: str | None
+    correlation_id: str | None
+    kind: str
+    channel: str
+    address: str
+    sender: str
+    lang: str
+    body: str
+    status: str
+    provider_message_id: str | None
+    provider_code: str | None
+    attempts: int
+    in_doubt: bool
+    lease_until: datetime | None
+    last_error: str | None
+    expires_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    sent_at: datetime | None
+
+    @classmethod
+    def from_record(cls, record: asyncpg.Record) -> Notification:
+        return cls(**{f.name: record[f.name] for f in fields(cls)})
+
+
+async def insert(conn: asyncpg.Connection, new: NewNotification, status: str) -> bool:
+    """Write a new notification; False when its id or dedupe key is already known."""
+    inserted = await conn.fetchval(
+        f"INSERT INTO {_T} (notification_id, dedupe_key, site_id, conversation_id,"
+        " correlation_id, kind, channel, address, sender, lang, body, status, expires_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        " ON CONFLICT DO NOTHING RETURNING true",
+        new.notification_id, new.dedupe_key, new.site_id, new.conversation_id,
+        new.correlation_id, new.kind, new.channel, new.address, new.sender, new.lang,
+        new.body, status, new.expires_at,
+    )
+    return bool(inserted)
+
+
+async def get(
+    conn: asyncpg.Connection, notification_id: str, *, for_update: bool = False
+) -> Notification | None:
+    lock = " FOR UPDATE" if for_update else ""
+    record = await conn.fetchrow(f"SELECT * FROM {_T} WHERE notification_id = $1{lock}", notification_id)
+    return Notification.from_record(record) if record else None
+
+
+async def is_past(conn: asyncpg.Connection, when: datetime | None) -> bool:
+    return when is not None and bool(await conn.fetchval("SELECT $1::timestamptz <= now()", when))
+
+
+async def claim(
+    conn: asyncpg.Connection, notification_id: str, lease_seconds: float
+) -> Notification | None:
+    """Take the lease on a `sending` notification; None when it is not sending or held."""
+    record = await conn.fetchrow(
+        f"UPDATE {_T} SET lease_until = now() + make_interval(secs => $2), updated_at = now()"
+        " WHERE notification_id = $1 AND status = 'sending'"
+        " AND (lease_until IS NULL OR lease_until <= now()) RETURNING *",
+        notification_id, lease_seconds,
+    )
+    return Notification.from_record(record) if record else None
+
+
+async def start_attempt(conn: asyncpg.Connection, notification_id: str) -> int | None:
+    """Record, before the POST, that it may reach the provider; the attempt number or None."""
+    value = await conn.fetchval(
+        f"UPDATE {_T} SET attempts = attempts + 1, in_doubt = true, updated_at = now()"
+        " WHERE notification_id = $1 AND status = 'sending' RETURNING attempts",
+        notification_id,
+    )
+    return int(value) if value is not None else None
+
+
+async def release(
+    conn: asyncpg.Connection,
+    notification_id: str,
+    *,
+    in_doubt: bool,
+    last_error: str | None,
+    hold_seconds: float = 0.0,
+) -> None:
+    """End an attempt that left the notification `sending` (to be retried or reconciled)."""
+    await conn.execute(
+        f"UPDATE {_T} SET in_doubt = $2, last_error = $3, updated_at = now(),"
+        " lease_until = CASE WHEN $4::float8 > 0 THEN now() + make_interval(secs => $4)"
+        " ELSE NULL END"
+        " WHERE notification_id = $1 AND status = 'sending'",
+        notification_id, in_doubt, last_error, hold_seconds,
+    )
+
+
+async def set_status(
+    conn: asyncpg.Connection,
+    notification_id: str,
+    status: str,
+    *,
+    provider_message_id: str | None,
+    provider_code: str | None,
+    last_error: str | None = None,
+) -> None:
+    """Move a (locked) row to `status`; the caller checked that this is progress."""
+    await conn.execute(
+        f"UPDATE {_T} SET status = $2,"
+        " provider_message_id = COALESCE(provider_message_id, $3),"
+        " provider_code = COALESCE($4, provider_code),"
+        " last_error = COALESCE($5, last_error),"
+        " in_doubt = false, lease_until = NULL, updated_at = now(),"
+        " sent_at = CASE WHEN $2 IN ('sent', 'delivered', 'read') THEN COALESCE(sent_at, now())"
+        " ELSE sent_at END"
+        " WHERE notification_id = $1",
+        notification_id, status, provider_message_id, provider_code, last_error,
+    )
+
+
+async def fill_message_id(conn: asyncpg.Connection, notification_id: str, sid: str) -> None:
+    await conn.execute(
+        f"UPDATE {_T} SET provider_message_id = $2, updated_at = now()"
+        " WHERE notification_id = $1 AND provider_message_id IS NULL",
+        notification_id, sid,
+    )
+
+
+async def sending_ids(conn: asyncpg.Connection, limit: int = 10_000) -> list[str]:
+    """Notifications still `sending`, oldest first (startup reconciliation)."""
+    rows = await conn.fetch(
+        f"SELECT notification_id FROM {_T} WHERE status = 'sending' ORDER BY created_at LIMIT $1",
+        limit,
+    )
+    return [r["notification_id"] for r in rows]
+
+
+async def claimed_message_ids(
+    conn: asyncpg.Connection, sids: Sequence[str], *, other_than: str
+) -> frozenset[str]:
+    """Provider message ids already recorded for other notifications."""
+    if not sids:
+        return frozenset()
+    rows = await conn.fetch(
+        f"SELECT provider_message_id FROM {_T}"
+        " WHERE provider_message_id = ANY($1::text[]) AND notification_id <> $2",
+        list(sids), other_than,
+    )
+    return frozenset(r["provider_message_id"] for r in rows)
+
+
+async def sent_recently(
+    conn: asyncpg.Connection, address: str, kind: str, within_seconds: float
+) -> bool:
+    """Whether a `kind` message went (or is going) to `address` within the window."""
+    found: Any = await conn.fetchval(
+        f"SELECT true FROM {_T} WHERE address = $1 AND kind = $2"
+        " AND created_at > now() - make_interval(secs => $3)"
+        " AND status NOT IN ('failed', 'suppressed', 'expired') LIMIT 1",
+        address, kind, within_seconds,
+    )
+    return bool(found)

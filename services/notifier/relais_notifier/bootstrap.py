@@ -1,0 +1,137 @@
+"""The one place the notifier is wired: settings, pool, producer, provider, handlers."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import asyncpg
+import httpx
+from aiokafka import AIOKafkaProducer
+from relais_shared import topics
+from relais_shared.db import create_pool
+from relais_shared.kafka.producer import make_producer
+from relais_shared.kafka.runner import ConsumerRunner, RetryPolicy
+from relais_shared.logging import configure_logging, get_logger
+from relais_shared.outbox import OutboxRelay
+from relais_shared.process import http_server, run_until_signalled
+
+from .adapters.ledger import SCHEMA
+from .adapters.sms import SmsProvider, TwilioSmsProvider
+from .api import StartupGate, build_app
+from .dispatch import Dispatcher, DispatchPolicy
+from .handlers import HANDLERS, NotifierContext
+from .settings import NotifierSettings
+
+__all__ = ["CONSUMED_TOPICS", "MIGRATIONS_DIR", "SCHEMA", "build_consumer", "build_runtime", "main"]
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
+CONSUMED_TOPICS = (topics.NOTIFY_REQUESTED, topics.PROVIDER_CALLBACK, topics.CONTACT_RECEIVED)
+CLIENT_ID = "notifier"
+
+log = get_logger(__name__)
+
+
+@dataclass
+class NotifierRuntime:
+    settings: NotifierSettings
+    pool: asyncpg.Pool
+    producer: AIOKafkaProducer
+    http: httpx.AsyncClient
+    relay: OutboxRelay
+    dispatcher: Dispatcher
+
+    async def close(self) -> None:
+        self.relay.stop()
+        await self.http.aclose()
+        await self.producer.stop()
+        await self.pool.close()
+
+
+def dispatch_policy(settings: NotifierSettings) -> DispatchPolicy:
+    return DispatchPolicy(
+        status_callback=settings.status_callback_url,
+        max_attempts=settings.provider_max_attempts,
+        lease_seconds=settings.lease_seconds,
+        settle_seconds=settings.reconcile_settle_seconds,
+        clock_skew=timedelta(seconds=settings.reconcile_clock_skew_seconds),
+    )
+
+
+def provider_timeout(settings: NotifierSettings) -> httpx.Timeout:
+    return httpx.Timeout(
+        settings.provider_timeout_seconds, connect=min(5.0, settings.provider_timeout_seconds)
+    )
+
+
+async def build_runtime(
+    settings: NotifierSettings, *, provider: SmsProvider | None = None
+) -> NotifierRuntime:
+    """Connect everything (no consuming yet). `provider` replaces the Twilio client in tests."""
+    configure_logging(settings.log_level, settings.log_format, service=CLIENT_ID)
+    pool = await create_pool(settings.database_url, max_size=settings.db_pool_max)
+    producer = make_producer(settings.kafka_bootstrap, client_id=CLIENT_ID)
+    await producer.start()
+    http = httpx.AsyncClient(timeout=provider_timeout(settings))
+    sms = provider or TwilioSmsProvider(
+        http,
+        base_url=settings.sms_api_base,
+        account_sid=settings.twilio_account_sid,
+        auth_token=settings.twilio_auth_token,
+    )
+    relay = OutboxRelay(settings.database_url, SCHEMA, producer)
+    dispatcher = Dispatcher(pool, sms, dispatch_policy(settings))
+    return NotifierRuntime(settings, pool, producer, http, relay, dispatcher)
+
+
+def build_consumer(runtime: NotifierRuntime) -> ConsumerRunner:
+    ctx = NotifierContext(runtime.pool, runtime.dispatcher, runtime.settings.sms_from)
+    handlers = {topic: functools.partial(fn, ctx) for topic, fn in HANDLERS.items()}
+    return ConsumerRunner(
+        bootstrap=runtime.settings.kafka_bootstrap,
+        group_id=runtime.settings.notifier_consumer_group,
+        topics=list(CONSUMED_TOPICS),
+        handlers=handlers,
+        dlq_producer=runtime.producer,
+        client_id=CLIENT_ID,
+        retry=RetryPolicy(
+            base_seconds=runtime.settings.retry_base_seconds,
+            max_seconds=runtime.settings.retry_max_seconds,
+        ),
+    )
+
+
+async def reconcile_then_consume(
+    runtime: NotifierRuntime, consumer: ConsumerRunner, gate: StartupGate | None = None
+) -> None:
+    """Settle every notification left `sending` by a previous process, then consume."""
+    await runtime.dispatcher.reconcile_pending()
+    if gate is not None:
+        gate.reconciled = True
+        gate.consumer = consumer
+    await consumer.run()
+
+
+async def main() -> None:
+    settings = NotifierSettings()
+    runtime = await build_runtime(settings)
+    consumer = build_consumer(runtime)
+    gate = StartupGate()
+    server = http_server(build_app(runtime.pool, runtime.producer, gate), settings.host,
+                         settings.notifier_port)
+    log.info("notifier_starting", port=settings.notifier_port, group=settings.notifier_consumer_group)
+
+    async def stop() -> None:
+        consumer.stop()  # stop polling; the batch in hand finishes and commits
+        runtime.relay.stop()
+        server.should_exit = True
+
+    try:
+        await run_until_signalled(
+            [reconcile_then_consume(runtime, consumer, gate), runtime.relay.run(), server.serve()],
+            stop,
+        )
+    finally:
+        await runtime.close()

@@ -1,0 +1,233 @@
+"""Sending one notification at most once, whatever crashes or timeouts happen.
+
+The ledger row is committed as `sending` before the provider is called. Each
+attempt takes a lease on the row (so two processes never send it at once) and
+marks it `in_doubt` before the POST. An answer that proves the message was not
+taken clears the doubt; one that may hide a sent message (timeout, dropped
+connection) leaves it, and the next attempt first asks the provider whether it
+has the message (reconciliation) instead of sending blindly.
+"""
+
+from __future__ import annotations
+
+import collections
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import asyncpg
+from relais_shared.logging import get_logger
+from structlog.contextvars import bound_contextvars
+
+from .adapters import ledger, suppressions
+from .adapters.ledger import NewNotification, Notification
+from .adapters.sms import SmsProvider
+from .domain.reconcile import find_sent_copy, lookup_since
+from .domain.sms import Accepted, Ambiguous, NotSent, OutboundSms, ProviderUnavailable, Refused
+from .domain.templates import HELP_REPLY, OPT_OUT_CONFIRMATION
+from .metrics import AMBIGUOUS_ATTEMPTS, NOTIFICATIONS, RECONCILIATIONS, SEND_ATTEMPTS
+from .state import advance, emit_status
+
+log = get_logger(__name__)
+
+# Answers to the patient's own keyword go out even to a suppressed address.
+SUPPRESSION_EXEMPT = frozenset({OPT_OUT_CONFIRMATION, HELP_REPLY})
+
+
+class Outcome(enum.Enum):
+    DONE = "done"  # nothing more to do for this notification
+    RETRY = "retry"  # try again later: provider unavailable, attempt in flight, settling
+    EXHAUSTED = "exhausted"  # marked failed after too many attempts
+
+
+@dataclass(frozen=True)
+class DispatchPolicy:
+    status_callback: Callable[[str], str]
+    max_attempts: int = 6
+    lease_seconds: float = 25.0
+    settle_seconds: float = 5.0
+    clock_skew: timedelta = timedelta(minutes=5)
+
+
+class Dispatcher:
+    def __init__(self, pool: asyncpg.Pool, provider: SmsProvider, policy: DispatchPolicy) -> None:
+        self._pool = pool
+        self._provider = provider
+        self._policy = policy
+
+    async def admit(self, new: NewNotification) -> str:
+        """Write a requested notification once.
+
+        Returns its ledger status (`sending` when it is to be sent, or an end state
+        decided without the provider: `suppressed`, `expired`), or `duplicate` when
+        another notification already holds its dedupe key.
+        """
+        async with self._pool.acquire() as conn, conn.transaction():
+            status = "sending"
+            if await ledger.is_past(conn, new.expires_at):
+                status = "expired"
+            elif new.kind not in SUPPRESSION_EXEMPT and await suppressions.is_suppressed(
+                conn, new.site_id, new.address
+            ):
+                status = "suppressed"
+            if await ledger.insert(conn, new, status):
+                if status != "sending":
+                    row = await ledger.get(conn, new.notification_id)
+                    assert row is not None
+                    await emit_status(conn, row, status)
+                NOTIFICATIONS.labels(status).inc()
+                return status
+            existing = await ledger.get(conn, new.notification_id)
+        if existing is None:
+            NOTIFICATIONS.labels("duplicate").inc()
+            log.info("notification_duplicate", dedupe_key=new.dedupe_key)
+            return "duplicate"
+        NOTIFICATIONS.labels("seen_again").inc()
+        return existing.status
+
+    async def deliver(self, notification_id: str, *, trigger: str = "request") -> Outcome:
+        """Bring a `sending` notification to the provider exactly once (or to an end state)."""
+        async with self._pool.acquire() as conn:
+            row = await ledger.claim(conn, notification_id, self._policy.lease_seconds)
+            if row is None:
+                current = await ledger.get(conn, notification_id)
+                busy = current is not None and current.status == "sending"
+                return Outcome.RETRY if busy else Outcome.DONE
+        if row.in_doubt:
+            settled = await self._reconcile(row, trigger)
+            if settled is not None:
+                return settled
+        async with self._pool.acquire() as conn:
+            if row.kind not in SUPPRESSION_EXEMPT and await suppressions.is_suppressed(
+                conn, row.site_id, row.address
+            ):
+                await advance(self._pool, notification_id, "suppressed")
+                return Outcome.DONE
+            if await ledger.is_past(conn, row.expires_at):
+                await advance(self._pool, notification_id, "expired")
+                return Outcome.DONE
+            if row.attempts >= self._policy.max_attempts:
+                return await self._give_up(row, row.last_error)
+            attempt = await ledger.start_attempt(conn, notification_id)
+        if attempt is None:
+            return Outcome.DONE  # a callback finished it meanwhile
+        result = await self._provider.send(
+            OutboundSms(
+                to=row.address,
+                sender=row.sender,
+                body=row.body,
+                status_callback=self._policy.status_callback(notification_id),
+            )
+        )
+        return await self._record(row, attempt, result)
+
+    async def reconcile_pending(self) -> dict[str, int]:
+        """Startup: settle every notification still `sending` before consuming anything."""
+        async with self._pool.acquire() as conn:
+            pending = await ledger.sending_ids(conn)
+        outcomes: collections.Counter[str] = collections.Counter()
+        for notification_id in pending:
+            with bound_contextvars(notification_id=notification_id):
+                outcomes[(await self.deliver(notification_id, trigger="startup")).value] += 1
+        log.info("startup_reconciliation_done", pending=len(pending), **outcomes)
+        return dict(outcomes)
+
+    async def _record(
+        self,
+        row: Notification,
+        attempt: int,
+        result: Accepted | NotSent | Refused | Ambiguous,
+    ) -> Outcome:
+        nid = row.notification_id
+        if isinstance(result, Accepted):
+            SEND_ATTEMPTS.labels("accepted").inc()
+            await advance(self._pool, nid, "sent", provider_message_id=result.sid)
+            log.info("notification_sent", attempt=attempt, kind=row.kind)
+            return Outcome.DONE
+        if isinstance(result, Refused):
+            SEND_ATTEMPTS.labels("refused").inc()
+            await advance(
+                self._pool, nid, result.state, provider_code=result.code, last_error=result.reason
+            )
+            if result.state == "suppressed":
+                async with self._pool.acquire() as conn, conn.transaction():
+                    await suppressions.record(
+                        conn, row.site_id, row.address, suppressed=True,
+                        reason="provider_opt_out", changed_at=datetime.now(UTC),
+                    )
+            log.warning("notification_refused", state=result.state, provider_code=result.code)
+            return Outcome.DONE
+        if isinstance(result, NotSent):
+            SEND_ATTEMPTS.labels("not_sent").inc()
+            if attempt >= self._policy.max_attempts:
+                return await self._give_up(row, result.code or result.reason)
+            async with self._pool.acquire() as conn:
+                await ledger.release(conn, nid, in_doubt=False, last_error=result.reason)
+            log.warning("notification_not_sent", attempt=attempt, reason=result.reason)
+            return Outcome.RETRY
+        SEND_ATTEMPTS.labels("ambiguous").inc()
+        AMBIGUOUS_ATTEMPTS.labels(result.reason).inc()
+        async with self._pool.acquire() as conn:
+            await ledger.release(
+                conn, nid, in_doubt=True, last_error=result.reason,
+                hold_seconds=self._policy.settle_seconds,
+            )
+        log.warning("send_ambiguous", attempt=attempt, reason=result.reason)
+        return Outcome.RETRY
+
+    async def _give_up(self, row: Notification, code: str | None) -> Outcome:
+        await advance(
+            self._pool, row.notification_id, "failed",
+            provider_code=code, last_error="retries_exhausted",
+        )
+        log.error("notification_failed", attempts=row.attempts, provider_code=code)
+        return Outcome.EXHAUSTED
+
+    async def _reconcile(self, row: Notification, trigger: str) -> Outcome | None:
+        """Ask the provider whether an in-doubt attempt got through; None: it did not, send."""
+        nid = row.notification_id
+        try:
+            candidates = await self._provider.find_messages(
+                to=row.address,
+                sent_since=lookup_since(row.created_at, self._policy.clock_skew),
+            )
+        except ProviderUnavailable as exc:
+            self._count("lookup_failed", trigger, row, error=str(exc))
+            async with self._pool.acquire() as conn:
+                await ledger.release(
+                    conn, nid, in_doubt=True, last_error="lookup_failed",
+                    hold_seconds=self._policy.settle_seconds,
+                )
+            return Outcome.RETRY
+        async with self._pool.acquire() as conn:
+            claimed = await ledger.claimed_message_ids(
+                conn, [c.sid for c in candidates], other_than=nid
+            )
+        match = find_sent_copy(
+            candidates,
+            to=row.address,
+            sender=row.sender,
+            body=row.body,
+            written_at=row.created_at,
+            clock_skew=self._policy.clock_skew,
+            claimed=claimed,
+        )
+        if match is not None:
+            await advance(self._pool, nid, "sent", provider_message_id=match.sid)
+            self._count("found", trigger, row)
+            return Outcome.DONE
+        self._count("not_found", trigger, row)
+        return None
+
+    @staticmethod
+    def _count(outcome: str, trigger: str, row: Notification, **extra: str) -> None:
+        RECONCILIATIONS.labels(outcome).inc()
+        # outcome/trigger are bound so that they follow the event name in JSON logs.
+        with bound_contextvars(outcome=outcome, trigger=trigger):
+            log.info(
+                "reconciliation",
+                notification_id=row.notification_id,
+                attempts=row.attempts,
+                **extra,
+            )

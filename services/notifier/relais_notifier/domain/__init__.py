@@ -1,0 +1,1 @@
+"""Pure notifier rules: templates, delivery-state order, provider outcomes, reconciliation."""

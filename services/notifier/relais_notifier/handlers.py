@@ -1,0 +1,230 @@
+"""Notifier handlers: one function per consumed topic, mapped explicitly in HANDLERS.
+
+All are idempotent: a notification id (and dedupe key) is unique in the ledger,
+delivery states only move forward, and suppression changes are ordered by the
+time the patient said them.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+import asyncpg
+from relais_shared import topics
+from relais_shared.errors import InvalidMessage, Retryable
+from relais_shared.events import ContactReceived, NotifyRequested, ProviderCallback
+from relais_shared.kafka.runner import Delivery
+from relais_shared.logging import get_logger
+from structlog.contextvars import bound_contextvars
+
+from .adapters import ledger, suppressions
+from .adapters.ledger import NewNotification
+from .dispatch import Dispatcher, Outcome
+from .domain.status import state_from_provider
+from .domain.templates import (
+    HELP_REPLY,
+    KINDS,
+    OPT_IN_CONFIRMATION,
+    OPT_OUT_CONFIRMATION,
+    TemplateError,
+    render,
+)
+from .metrics import CALLBACKS, SUPPRESSION_CHANGES
+from .state import advance
+
+log = get_logger(__name__)
+
+TRANSIENT_DB_ERRORS = (
+    asyncpg.exceptions.DeadlockDetectedError,
+    asyncpg.exceptions.SerializationError,
+    asyncpg.exceptions.UniqueViolationError,  # a concurrent writer got there first: redo
+    asyncpg.exceptions.ConnectionDoesNotExistError,
+    asyncpg.exceptions.CannotConnectNowError,
+    asyncpg.exceptions.TooManyConnectionsError,
+    asyncpg.exceptions.InterfaceError,
+    OSError,
+)
+# Channels this notifier delivers today; others wait in the DLQ for their adapter.
+SUPPORTED_CHANNELS = frozenset({"sms"})
+KEYWORD_KINDS = frozenset({"opt_out", "opt_in", "help"})
+HELP_REPLY_EVERY_SECONDS = 600.0
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+# Confirmation ids derive from the contact's dedupe key: a replayed keyword makes the same one.
+_CONFIRMATION_NAMESPACE = uuid.UUID("6f0c1a52-7f4e-4c55-9d61-0e6b8f1f4a10")
+
+
+@dataclass
+class NotifierContext:
+    pool: asyncpg.Pool
+    dispatcher: Dispatcher
+    sms_from: str
+
+
+def _conclude(outcome: Outcome) -> None:
+    if outcome is Outcome.RETRY:
+        raise Retryable("notification not settled yet")
+    if outcome is Outcome.EXHAUSTED:
+        # The ledger says `failed` and delivery.status told the router; the request
+        # itself goes to the DLQ so an operator sees it.
+        raise InvalidMessage("provider did not take the message: retries exhausted")
+
+
+async def handle_notify_requested(ctx: NotifierContext, delivery: Delivery) -> None:
+    request: NotifyRequested = delivery.data  # type: ignore[assignment]
+    envelope = delivery.envelope
+    with bound_contextvars(
+        notification_id=request.notification_id,
+        conversation_id=request.conversation_id,
+        event_id=envelope.id,
+    ):
+        if request.channel not in SUPPORTED_CHANNELS:
+            raise InvalidMessage(f"channel {request.channel} is not delivered by the notifier yet")
+        template = request.template if request.template in KINDS else request.kind
+        try:
+            body = render(
+                template,
+                lang=request.lang,
+                params=request.params,
+                text=request.text,
+                eta=request.eta,
+                sender_profile=request.sender_profile,
+            )
+        except TemplateError as exc:
+            raise InvalidMessage(f"cannot render {template}: {exc}") from None
+        new = NewNotification(
+            notification_id=request.notification_id,
+            dedupe_key=request.dedupe_key,
+            site_id=envelope.site_id,
+            conversation_id=request.conversation_id,
+            correlation_id=envelope.correlation_id or envelope.id,
+            kind=request.kind,
+            channel=request.channel,
+            address=request.address,
+            sender=ctx.sms_from,
+            lang=request.lang,
+            body=body,
+            expires_at=request.expires_at,
+        )
+        try:
+            status = await ctx.dispatcher.admit(new)
+            if status != "sending":
+                return
+            outcome = await ctx.dispatcher.deliver(request.notification_id)
+        except TRANSIENT_DB_ERRORS as exc:
+            raise Retryable(type(exc).__name__) from exc
+        _conclude(outcome)
+
+
+async def handle_provider_callback(ctx: NotifierContext, delivery: Delivery) -> None:
+    callback: ProviderCallback = delivery.data  # type: ignore[assignment]
+    with bound_contextvars(notification_id=callback.notification_id, event_id=delivery.envelope.id):
+        state = state_from_provider(callback.status, callback.error_code)
+        if state is None:
+            CALLBACKS.labels("unknown_status").inc()
+            log.info("callback_ignored", provider=callback.provider, status=callback.status)
+            return
+        try:
+            async with ctx.pool.acquire() as conn:
+                row = await ledger.get(conn, callback.notification_id)
+            if row is None:
+                CALLBACKS.labels("unknown_notification").inc()
+                log.warning("callback_unknown_notification", provider=callback.provider)
+                return
+            moved = await advance(
+                ctx.pool,
+                callback.notification_id,
+                state,
+                provider_message_id=callback.provider_message_id,
+                provider_code=callback.error_code,
+            )
+            if moved and state == "suppressed":
+                async with ctx.pool.acquire() as conn, conn.transaction():
+                    await suppressions.record(
+                        conn, row.site_id, row.address, suppressed=True,
+                        reason="provider_opt_out", changed_at=callback.received_at,
+                    )
+        except TRANSIENT_DB_ERRORS as exc:
+            raise Retryable(type(exc).__name__) from exc
+        CALLBACKS.labels("advanced" if moved else "stale").inc()
+        log.info("callback_applied", state=state, advanced=moved)
+
+
+def confirmation_id(contact: ContactReceived) -> str:
+    return str(uuid.uuid5(_CONFIRMATION_NAMESPACE, f"{contact.kind}:{contact.dedupe_key}"))
+
+
+async def handle_contact_received(ctx: NotifierContext, delivery: Delivery) -> None:
+    contact: ContactReceived = delivery.data  # type: ignore[assignment]
+    if contact.kind not in KEYWORD_KINDS:
+        return  # the router's business
+    site_id = delivery.envelope.site_id
+    address = contact.sender.address
+    textable = contact.channel == "sms" and contact.sender.kind == "phone"
+    with bound_contextvars(contact_id=contact.contact_id, event_id=delivery.envelope.id):
+        try:
+            reply_kind: str | None = None
+            async with ctx.pool.acquire() as conn, conn.transaction():
+                if contact.kind in ("opt_out", "opt_in"):
+                    changed = await suppressions.record(
+                        conn, site_id, address,
+                        suppressed=contact.kind == "opt_out",
+                        reason=contact.kind,
+                        changed_at=contact.received_at,
+                    )
+                    if changed:
+                        SUPPRESSION_CHANGES.labels(contact.kind).inc()
+                        log.info("suppression_changed", kind=contact.kind)
+                        reply_kind = (
+                            OPT_OUT_CONFIRMATION if contact.kind == "opt_out"
+                            else OPT_IN_CONFIRMATION
+                        )
+                elif not await ledger.sent_recently(
+                    conn, address, HELP_REPLY, HELP_REPLY_EVERY_SECONDS
+                ):
+                    reply_kind = HELP_REPLY
+            nid = confirmation_id(contact)
+            if reply_kind is not None and textable:
+                await ctx.dispatcher.admit(_confirmation(ctx, contact, site_id, reply_kind, nid))
+            async with ctx.pool.acquire() as conn:
+                row = await ledger.get(conn, nid)  # also a redelivery's unfinished reply
+            if row is None or row.status != "sending":
+                return
+            outcome = await ctx.dispatcher.deliver(nid)
+        except TRANSIENT_DB_ERRORS as exc:
+            raise Retryable(type(exc).__name__) from exc
+        if outcome is Outcome.EXHAUSTED:
+            return  # a courtesy reply: failed in the ledger, not worth a dead letter
+        _conclude(outcome)
+
+
+def _confirmation(
+    ctx: NotifierContext, contact: ContactReceived, site_id: str, kind: str, nid: str
+) -> NewNotification:
+    lang = "en" if (contact.lang or "").lower().startswith("en") else "fr"
+    # Answer from the number the patient wrote to when it is one.
+    sender = contact.recipient if _E164.match(contact.recipient) else ctx.sms_from
+    return NewNotification(
+        notification_id=nid,
+        dedupe_key=f"{kind}:{contact.dedupe_key}",
+        site_id=site_id,
+        conversation_id=None,
+        correlation_id=contact.contact_id,
+        kind=kind,
+        channel="sms",
+        address=contact.sender.address,
+        sender=sender,
+        lang=lang,
+        body=render(kind, lang=lang),
+    )
+
+
+Handler = Callable[[NotifierContext, Delivery], Awaitable[None]]
+
+HANDLERS: dict[str, Handler] = {
+    topics.NOTIFY_REQUESTED: handle_notify_requested,
+    topics.PROVIDER_CALLBACK: handle_provider_callback,
+    topics.CONTACT_RECEIVED: handle_contact_received,
+}

@@ -1,0 +1,35 @@
+"""The notifier's Prometheus metrics (names are constants here)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter
+
+# How often the ambiguous path is hit, and how it ends: found (the provider had it,
+# no resend), not_found (sent now), lookup_failed (asked again later).
+RECONCILIATIONS = Counter(
+    "relais_notifier_reconciliations_total",
+    "Reconciliations of notifications whose send attempt may have reached the provider",
+    ["outcome"],
+)
+AMBIGUOUS_ATTEMPTS = Counter(
+    "relais_notifier_ambiguous_attempts_total",
+    "Send attempts whose outcome is unknown (timeout, dropped connection, gateway error)",
+    ["reason"],
+)
+SEND_ATTEMPTS = Counter(
+    "relais_notifier_send_attempts_total", "Provider send attempts by outcome", ["outcome"]
+)
+NOTIFICATIONS = Counter(
+    "relais_notifier_notifications_total",
+    "Notify requests by how they were admitted",
+    ["outcome"],
+)
+DELIVERY_STATES = Counter(
+    "relais_notifier_delivery_states_total", "delivery.status events emitted", ["status"]
+)
+CALLBACKS = Counter(
+    "relais_notifier_callbacks_total", "Provider callbacks by effect", ["effect"]
+)
+SUPPRESSION_CHANGES = Counter(
+    "relais_notifier_suppression_changes_total", "Opt-out state changes", ["reason"]
+)
