@@ -45,6 +45,9 @@ def intake_process(kafka_bootstrap, database_url, tmp_path) -> Iterator[IntakePr
         "RELAIS_PUBLIC_URL": base,
         "RELAIS_TWILIO_AUTH_TOKEN": TOKEN,
         "RELAIS_LOG_FORMAT": "json",
+        # A site no router test seeds: routers on the shared topic dead-letter it
+        # instead of routing it into their own assertions.
+        "RELAIS_SITE_NUMBERS": '{"+33939000000": "intake-test"}',
     }
     log_path = tmp_path / "intake.log"
     with open(log_path, "wb") as log:

@@ -38,7 +38,7 @@ def settings_for(kafka_bootstrap: str, database_url: str, **overrides) -> Intake
         "database_url": database_url,
         "public_url": PUBLIC,
         "twilio_auth_token": TOKEN,
-        "site_numbers": {"09 39 00 00 00": "lyon"},
+        "site_numbers": {"09 39 00 00 00": "lyon"},  # not a seeded site: routers leave it alone
         "log_format": "json",
         **overrides,
     }

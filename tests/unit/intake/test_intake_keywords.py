@@ -29,10 +29,8 @@ ORDINARY = ["ANNULER", "CANCEL", "END", "QUIT", "YES", "OUI"]
 ALL_KEYWORDS = [(word, kind) for kind, words in SPELLED.items() for word in words]
 
 # Decorations that must not change the meaning: spaces, punctuation, emoji.
-decoration = st.lists(
-    st.sampled_from(list(" \t\n.,;:!?¡¿…-_'\"()«»*~") + ["🛑", "🙏", "❤️", "👍🏽", "\u200d"]),
-    max_size=6,
-).map("".join)
+DECORATIONS = list(" \t\n.,;:!?¡¿…-_'\"()«»*~") + ["🛑", "🙏", "❤️", "👍🏽", "\u200d"]
+decoration = st.lists(st.sampled_from(DECORATIONS), max_size=6).map("".join)
 
 
 def random_case(word: str, flips: list[bool]) -> str:

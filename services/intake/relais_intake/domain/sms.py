@@ -56,7 +56,7 @@ class SmsStatus:
 
 
 def _single(params: FormParams, name: str, *aliases: str) -> str | None:
-    """The one value of a field (first of `name`, `aliases`); repeated different values are refused."""
+    """The one value of `name` (or an alias); refuses repeated, different values."""
     for candidate in (name, *aliases):
         values = {value for key, value in params if key == candidate}
         if len(values) > 1:
