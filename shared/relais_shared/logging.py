@@ -14,7 +14,9 @@ REDACTED_KEYS = frozenset(
     {"body", "text", "subject", "sender", "recipient", "address", "from", "to", "phone",
      "email", "params", "transcript", "Body", "From", "To"}
 )
-_PHONE = re.compile(r"(?<![\w])\+?\d[\d .\-()]{7,}\d")
+# 9 to 15 digits, optionally +/00-prefixed and spaced, not inside a word, time or address.
+_PHONE = re.compile(r"(?<![\w.:/-])(?:\+|00)?\d(?:[ .\-]?\d){8,14}(?![\w:])")
+_NOT_REDACTED = frozenset({"timestamp", "level", "event", "service", "logger"})
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 
 
@@ -27,7 +29,7 @@ def redact(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, An
     for key, value in list(event_dict.items()):
         if key in REDACTED_KEYS and value is not None:
             event_dict[key] = "[redacted]"
-        elif isinstance(value, str):
+        elif isinstance(value, str) and key not in _NOT_REDACTED:
             event_dict[key] = redact_text(value)
     return event_dict
 

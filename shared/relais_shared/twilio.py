@@ -18,7 +18,13 @@ _DEFAULT_PORTS = {"https": 443, "http": 80}
 
 def compute_signature(auth_token: str, url: str, params: Iterable[tuple[str, str]]) -> str:
     """The signature a Twilio-compatible provider sends for a form POST to `url`."""
-    payload = url + "".join(name + value for name, value in sorted(params, key=lambda p: p[0]))
+    # As twilio's RequestValidator: names sorted, then each name's distinct values sorted.
+    by_name: dict[str, set[str]] = {}
+    for name, value in params:
+        by_name.setdefault(name, set()).add(value)
+    payload = url + "".join(
+        name + value for name in sorted(by_name) for value in sorted(by_name[name])
+    )
     digest = hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()
     return base64.b64encode(digest).decode()
 

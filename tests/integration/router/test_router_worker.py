@@ -104,9 +104,13 @@ async def test_contact_is_routed_stored_and_acknowledged_once_even_when_redelive
         )
         assert acks == 1  # one ack for the conversation, none for the threaded follow-up
         await eventually(
-            "SELECT count(*) FROM router.outbox WHERE published_at IS NULL", conn, expected=0
+            "SELECT count(*) FROM router.outbox WHERE key = $1 AND published_at IS NULL",
+            conn, str(conv["id"]), expected=0,
         )
-        topics_out = await conn.fetch("SELECT topic, count(*) AS n FROM router.outbox GROUP BY topic")
+        topics_out = await conn.fetch(
+            "SELECT topic, count(*) AS n FROM router.outbox WHERE key = $1 GROUP BY topic",
+            str(conv["id"]),
+        )
         assert {r["topic"]: r["n"] for r in topics_out} == {
             topics.CONVERSATION_EVENTS: 2, topics.NOTIFY_REQUESTED: 1
         }
