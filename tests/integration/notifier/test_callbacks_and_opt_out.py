@@ -1,0 +1,118 @@
+"""Provider callbacks move delivery states forward only; opt-out suppresses later sends."""
+
+from __future__ import annotations
+
+import pytest
+from relais_shared import topics
+
+from tests.conftest import unique_phone
+from tests.integration.notifier.support import (
+    callback_envelope,
+    eventually,
+    keyword_envelope,
+    notify_envelope,
+    produce,
+)
+
+pytestmark = pytest.mark.integration
+
+
+async def sent_notification(producer, statuses, phone):
+    envelope = notify_envelope(phone)
+    await produce(producer, topics.NOTIFY_REQUESTED, envelope.data["conversation_id"], envelope)
+    status = await statuses.wait_for(envelope.data["notification_id"], "sent")
+    return envelope.data["notification_id"], status.provider_message_id
+
+
+async def callback(producer, nid, status, sid, error_code=None):
+    await produce(producer, topics.PROVIDER_CALLBACK, nid, callback_envelope(nid, status, sid, error_code))
+
+
+async def test_delivered_callback_becomes_delivery_status_delivered(notifier, producer, statuses):
+    nid, sid = await sent_notification(producer, statuses, unique_phone())
+    await callback(producer, nid, "delivered", sid)
+    delivered = await statuses.wait_for(nid, "delivered")
+    assert delivered.provider_message_id == sid
+    assert (await notifier.row(nid))["status"] == "delivered"
+
+
+async def test_out_of_order_and_duplicate_callbacks_never_regress(notifier, producer, statuses):
+    nid, sid = await sent_notification(producer, statuses, unique_phone())
+    for status in ("delivered", "sent", "queued", "delivered", "undelivered", "read"):
+        await callback(producer, nid, status, sid)
+    await statuses.wait_for(nid, "read")
+    assert statuses.statuses(nid) == ["sent", "delivered", "read"]
+    row = await notifier.row(nid)
+    assert row["status"] == "read" and row["provider_message_id"] == sid
+
+
+async def test_a_failure_callback_is_final(notifier, producer, statuses):
+    nid, sid = await sent_notification(producer, statuses, unique_phone())
+    await callback(producer, nid, "undelivered", sid, "30003")
+    await callback(producer, nid, "delivered", sid)
+    await callback(producer, nid, "failed", sid, "30008")
+    marker, marker_sid = await sent_notification(producer, statuses, unique_phone())
+    await callback(producer, marker, "delivered", marker_sid)
+    await statuses.wait_for(nid, "undelivered")
+    await statuses.wait_for(marker, "delivered")
+    row = await notifier.row(nid)
+    assert row["status"] == "undelivered" and row["provider_code"] == "30003"
+    assert statuses.statuses(nid) == ["sent", "undelivered"]
+
+
+async def test_opt_out_suppresses_later_requests_with_one_confirmation(
+    notifier, fake_twilio, producer, statuses
+):
+    phone = unique_phone()
+
+    async def suppressed() -> bool:
+        return bool(await notifier.pool.fetchval(
+            "SELECT suppressed FROM notifier.suppressions WHERE address = $1", phone))
+
+    await produce(producer, topics.CONTACT_RECEIVED, phone, keyword_envelope(phone, "opt_out", "STOP"))
+    await produce(producer, topics.CONTACT_RECEIVED, phone, keyword_envelope(phone, "opt_out", "Arrêt"))
+    await eventually(suppressed, what="suppression")
+
+    async def confirmed():
+        return fake_twilio.messages_to(phone)
+
+    [confirmation] = await eventually(confirmed, what="opt-out confirmation")
+    assert "START" in confirmation["body"]
+
+    request = notify_envelope(phone)
+    await produce(producer, topics.NOTIFY_REQUESTED, request.data["conversation_id"], request)
+    await statuses.wait_for(request.data["notification_id"], "suppressed")
+    assert len(fake_twilio.posts_to(phone)) == 1  # the confirmation only
+
+    await produce(producer, topics.CONTACT_RECEIVED, phone, keyword_envelope(phone, "opt_in", "START"))
+
+    async def resumed() -> bool:
+        return not await suppressed()
+
+    await eventually(resumed, what="opt-in")
+    again = notify_envelope(phone)
+    await produce(producer, topics.NOTIFY_REQUESTED, again.data["conversation_id"], again)
+    await statuses.wait_for(again.data["notification_id"], "sent")
+    bodies = [m["body"] for m in fake_twilio.messages_to(phone)]
+    assert len(bodies) == 3 and "STOP" in bodies[1]  # opt-out confirmation, opt-in one, the ack
+
+
+async def test_help_gets_one_answer(notifier, fake_twilio, producer):
+    phone = unique_phone()
+    for _ in range(2):
+        await produce(producer, topics.CONTACT_RECEIVED, phone, keyword_envelope(phone, "help", "AIDE"))
+
+    async def answered():
+        return fake_twilio.messages_to(phone)
+
+    [answer] = await eventually(answered, what="help answer")
+    assert "15 ou 112" in answer["body"]
+    marker = unique_phone()  # same handling order is not guaranteed across keys: wait a bit
+    await produce(producer, topics.CONTACT_RECEIVED, phone, keyword_envelope(phone, "message", "merci"))
+    await produce(producer, topics.CONTACT_RECEIVED, marker, keyword_envelope(marker, "help", "HELP"))
+    await eventually(lambda: answered_marker(fake_twilio, marker), what="marker help answer")
+    assert len(fake_twilio.messages_to(phone)) == 1
+
+
+async def answered_marker(fake, marker):
+    return fake.messages_to(marker)

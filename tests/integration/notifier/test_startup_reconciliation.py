@@ -1,0 +1,98 @@
+"""A notifier that died mid-send: on start, rows still `sending` are settled by asking the
+provider before anything is consumed, and are never sent twice."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from relais_notifier.adapters import ledger
+from relais_notifier.adapters.ledger import NewNotification
+from relais_notifier.metrics import RECONCILIATIONS
+from relais_shared.ids import new_id
+
+from tests.conftest import unique_phone
+from tests.integration.notifier.support import (
+    SMS_FROM,
+    create_database,
+    eventually,
+    notifier_settings,
+    start_notifier,
+)
+
+pytestmark = pytest.mark.integration
+
+
+def pending(phone: str, body: str) -> NewNotification:
+    return NewNotification(
+        notification_id=new_id(), dedupe_key="ack:" + new_id(), site_id="demo",
+        conversation_id=new_id(), correlation_id=None, kind="ack", channel="sms",
+        address=phone, sender=SMS_FROM, lang="fr", body=body,
+    )
+
+
+async def leave_sending(conn, new: NewNotification, *, attempted: bool) -> None:
+    """The state a crash leaves: written as sending; `attempted`: the POST may have left."""
+    await ledger.insert(conn, new, "sending")
+    if attempted:
+        await ledger.start_attempt(conn, new.notification_id)
+
+
+async def test_rows_left_sending_are_reconciled_on_startup(
+    kafka_bootstrap, database_url, fake_twilio, statuses
+):
+    import asyncpg
+
+    url = await create_database(database_url)
+    taken, lost, never_tried, older_twin = (unique_phone() for _ in range(4))
+    rows = {
+        "taken": pending(taken, "Relais: message A"),  # the provider has it
+        "lost": pending(lost, "Relais: message B"),  # the POST never arrived
+        "never_tried": pending(never_tried, "Relais: message C"),  # crashed before the POST
+        # Same text as a message already sent to that number by another notification.
+        "twin": pending(older_twin, "Relais: votre demande est traitée."),
+    }
+    conn = await asyncpg.connect(url)
+    try:
+        await leave_sending(conn, rows["taken"], attempted=True)
+        await leave_sending(conn, rows["lost"], attempted=True)
+        await leave_sending(conn, rows["never_tried"], attempted=False)
+        earlier = fake_twilio.store(older_twin, SMS_FROM, rows["twin"].body,
+                                    datetime.now(UTC) + timedelta(seconds=1))
+        twin_owner = pending(older_twin, rows["twin"].body)
+        await ledger.insert(conn, twin_owner, "sent")
+        await conn.execute(
+            "UPDATE notifier.notifications SET provider_message_id = $2 WHERE notification_id = $1",
+            twin_owner.notification_id, earlier["sid"],
+        )
+        await leave_sending(conn, rows["twin"], attempted=True)
+    finally:
+        await conn.close()
+    at_provider = fake_twilio.store(taken, SMS_FROM, rows["taken"].body,
+                                    datetime.now(UTC) + timedelta(seconds=1))
+    found = RECONCILIATIONS.labels("found")._value.get()
+    not_found = RECONCILIATIONS.labels("not_found")._value.get()
+
+    running = await start_notifier(notifier_settings(kafka_bootstrap, url, fake_twilio))
+    try:
+        for name, new in rows.items():
+            status = await statuses.wait_for(new.notification_id, "sent")
+            row = await running.row(new.notification_id)
+            assert row["status"] == "sent" and row["in_doubt"] is False, name
+            assert row["provider_message_id"] == status.provider_message_id
+        assert (await running.row(rows["taken"].notification_id))["provider_message_id"] == at_provider["sid"]
+        assert fake_twilio.posts_to(taken) == []
+        assert len(fake_twilio.posts_to(lost)) == 1
+        assert len(fake_twilio.posts_to(never_tried)) == 1
+        assert len(fake_twilio.posts_to(older_twin)) == 1  # the older copy is someone else's
+        assert not any(q.get("To") == never_tried for q in fake_twilio.lookups)
+        assert RECONCILIATIONS.labels("found")._value.get() == found + 1
+        assert RECONCILIATIONS.labels("not_found")._value.get() == not_found + 2
+
+        async def outbox_published():
+            return await running.pool.fetchval(
+                "SELECT count(*) = 0 FROM notifier.outbox WHERE published_at IS NULL")
+
+        await eventually(outbox_published, what="outbox drained")
+    finally:
+        await running.stop()
