@@ -10,6 +10,7 @@ has the message (reconciliation) instead of sending blindly.
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import enum
 from collections.abc import Callable
@@ -33,6 +34,8 @@ log = get_logger(__name__)
 
 # Answers to the patient's own keyword go out even to a suppressed address.
 SUPPRESSION_EXEMPT = frozenset({OPT_OUT_CONFIRMATION, HELP_REPLY})
+# Rows settled at once on startup (each may wait on the provider).
+STARTUP_CONCURRENCY = 8
 
 
 class Outcome(enum.Enum):
@@ -127,9 +130,15 @@ class Dispatcher:
         async with self._pool.acquire() as conn:
             pending = await ledger.sending_ids(conn)
         outcomes: collections.Counter[str] = collections.Counter()
-        for notification_id in pending:
-            with bound_contextvars(notification_id=notification_id):
-                outcomes[(await self.deliver(notification_id, trigger="startup")).value] += 1
+        limit = asyncio.Semaphore(STARTUP_CONCURRENCY)
+
+        async def settle(notification_id: str) -> None:
+            async with limit:
+                with bound_contextvars(notification_id=notification_id):
+                    outcome = await self.deliver(notification_id, trigger="startup")
+            outcomes[outcome.value] += 1
+
+        await asyncio.gather(*(settle(nid) for nid in pending))
         log.info("startup_reconciliation_done", pending=len(pending), **outcomes)
         return dict(outcomes)
 

@@ -33,3 +33,9 @@ CALLBACKS = Counter(
 SUPPRESSION_CHANGES = Counter(
     "relais_notifier_suppression_changes_total", "Opt-out state changes", ["reason"]
 )
+
+# Export every outcome from the start, so rates and alerts see zeros rather than nothing.
+for _outcome in ("found", "not_found", "lookup_failed"):
+    RECONCILIATIONS.labels(_outcome)
+for _outcome in ("accepted", "not_sent", "refused", "ambiguous"):
+    SEND_ATTEMPTS.labels(_outcome)
