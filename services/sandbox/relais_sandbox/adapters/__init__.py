@@ -1,0 +1,1 @@
+"""The sandbox's I/O: signed status callbacks over HTTP, the JSON-lines journal."""

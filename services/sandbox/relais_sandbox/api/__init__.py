@@ -1,0 +1,1 @@
+"""HTTP: the Twilio-compatible REST API and the `/_sandbox` inspection/admin API."""

@@ -1,0 +1,111 @@
+"""The one place the sandbox is wired: settings → store, journal, callback client, service, app."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import httpx
+from fastapi import FastAPI
+from relais_shared.logging import configure_logging, get_logger
+from relais_shared.process import http_server, run_until_signalled
+
+from .adapters.callbacks import RetryPolicy, SignedCallbackClient
+from .adapters.journal import MessageJournal
+from .api.app import create_app
+from .domain.dates import utc_now
+from .domain.lifecycle import CallbackChaos, Timing
+from .domain.senders import SenderConfig
+from .domain.store import MessageStore
+from .service import SandboxConfig, SandboxService
+from .settings import SandboxSettings
+
+log = get_logger(__name__)
+
+
+@dataclass
+class SandboxRuntime:
+    settings: SandboxSettings
+    service: SandboxService
+    http: httpx.AsyncClient
+    app: FastAPI
+
+    async def close(self) -> None:
+        await self.service.close()
+        await self.http.aclose()
+
+
+def sandbox_config(settings: SandboxSettings) -> SandboxConfig:
+    numbers = tuple(dict.fromkeys([settings.sms_from, *settings.sandbox_extra_numbers]))
+    chaos = (
+        CallbackChaos(
+            settings.sandbox_callback_duplicate_rate, settings.sandbox_callback_reorder_rate
+        )
+        if settings.sandbox_callback_chaos
+        else CallbackChaos()
+    )
+    return SandboxConfig(
+        account_sid=settings.twilio_account_sid,
+        auth_token=settings.twilio_auth_token,
+        senders=SenderConfig(
+            two_way_numbers=numbers,
+            alphanumeric_id=settings.sandbox_alphanumeric_id,
+            messaging_service_sid=settings.sandbox_messaging_service_sid,
+        ),
+        timing=Timing(
+            settings.sandbox_sent_after_ms / 1000, settings.sandbox_final_after_ms / 1000
+        ),
+        chaos=chaos,
+    )
+
+
+def build_runtime(settings: SandboxSettings) -> SandboxRuntime:
+    """Everything the sandbox needs; call inside the running event loop."""
+    store = MessageStore(settings.sandbox_max_messages)
+    journal = None
+    if settings.sandbox_store_path is not None:
+        journal = MessageJournal(settings.sandbox_store_path, settings.sandbox_max_messages)
+        store.load(journal.load())
+        log.info("history_loaded", messages=len(store))
+    # Callbacks go to local/compose services: an HTTP(S)_PROXY from the environment must not
+    # capture them.
+    http = httpx.AsyncClient(
+        trust_env=False,
+        follow_redirects=False,
+        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        timeout=httpx.Timeout(settings.sandbox_callback_timeout_s, pool=60.0),
+    )
+    callbacks = SignedCallbackClient(
+        http,
+        settings.twilio_auth_token,
+        RetryPolicy(
+            attempts=settings.sandbox_callback_attempts,
+            backoff=settings.sandbox_callback_backoff_ms / 1000,
+            timeout=settings.sandbox_callback_timeout_s,
+        ),
+    )
+    service = SandboxService(
+        sandbox_config(settings),
+        store,
+        callbacks,
+        journal=journal,
+        rng=random.Random(settings.sandbox_seed),
+        clock=utc_now,
+    )
+    return SandboxRuntime(settings, service, http, create_app(service))
+
+
+async def main() -> None:
+    settings = SandboxSettings()
+    configure_logging(settings.log_level, settings.log_format, service="sandbox")
+    runtime = build_runtime(settings)
+    server = http_server(runtime.app, settings.host, settings.sandbox_port)
+    log.info("sandbox_listening", port=settings.sandbox_port)
+
+    async def stop() -> None:
+        server.should_exit = True
+
+    try:
+        await run_until_signalled([server.serve()], stop)
+    finally:
+        await runtime.close()

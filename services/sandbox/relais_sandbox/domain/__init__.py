@@ -1,0 +1,1 @@
+"""Pure sandbox model: messages, validation, filters, fault plan, status lifecycle. No I/O."""
