@@ -59,16 +59,18 @@ class Dispatcher:
         self._provider = provider
         self._policy = policy
 
-    async def admit(self, new: NewNotification) -> str:
+    async def admit(self, new: NewNotification, *, refuse: str | None = None) -> str:
         """Write a requested notification once.
 
         Returns its ledger status (`sending` when it is to be sent, or an end state
-        decided without the provider: `suppressed`, `expired`), or `duplicate` when
-        another notification already holds its dedupe key.
+        decided without the provider: `suppressed`, `expired`, or `failed` with the
+        `refuse` code), or `duplicate` when another notification holds its dedupe key.
         """
         async with self._pool.acquire() as conn, conn.transaction():
             status = "sending"
-            if await ledger.is_past(conn, new.expires_at):
+            if refuse is not None:
+                status = "failed"
+            elif await ledger.is_past(conn, new.expires_at):
                 status = "expired"
             elif new.kind not in SUPPRESSION_EXEMPT and await suppressions.is_suppressed(
                 conn, new.site_id, new.address
@@ -78,7 +80,7 @@ class Dispatcher:
                 if status != "sending":
                     row = await ledger.get(conn, new.notification_id)
                     assert row is not None
-                    await emit_status(conn, row, status)
+                    await emit_status(conn, row, status, provider_code=refuse)
                 NOTIFICATIONS.labels(status).inc()
                 return status
             existing = await ledger.get(conn, new.notification_id)

@@ -47,8 +47,9 @@ TRANSIENT_DB_ERRORS = (
     asyncpg.exceptions.InterfaceError,
     OSError,
 )
-# Channels this notifier delivers today; others wait in the DLQ for their adapter.
+# Channels this notifier delivers today.
 SUPPORTED_CHANNELS = frozenset({"sms"})
+UNSUPPORTED_CHANNEL = "unsupported_channel"
 KEYWORD_KINDS = frozenset({"opt_out", "opt_in", "help"})
 HELP_REPLY_EVERY_SECONDS = 600.0
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -80,8 +81,6 @@ async def handle_notify_requested(ctx: NotifierContext, delivery: Delivery) -> N
         conversation_id=request.conversation_id,
         event_id=envelope.id,
     ):
-        if request.channel not in SUPPORTED_CHANNELS:
-            raise InvalidMessage(f"channel {request.channel} is not delivered by the notifier yet")
         template = request.template if request.template in KINDS else request.kind
         try:
             body = render(
@@ -108,8 +107,11 @@ async def handle_notify_requested(ctx: NotifierContext, delivery: Delivery) -> N
             body=body,
             expires_at=request.expires_at,
         )
+        # A channel without a delivery adapter yet ends as `failed` (the router shows it),
+        # recorded like any other request rather than filling the DLQ with acks.
+        refuse = None if request.channel in SUPPORTED_CHANNELS else UNSUPPORTED_CHANNEL
         try:
-            status = await ctx.dispatcher.admit(new)
+            status = await ctx.dispatcher.admit(new, refuse=refuse)
             if status != "sending":
                 return
             outcome = await ctx.dispatcher.deliver(request.notification_id)
@@ -133,13 +135,17 @@ async def handle_provider_callback(ctx: NotifierContext, delivery: Delivery) -> 
                 CALLBACKS.labels("unknown_notification").inc()
                 log.warning("callback_unknown_notification", provider=callback.provider)
                 return
-            moved = await advance(
-                ctx.pool,
-                callback.notification_id,
-                state,
-                provider_message_id=callback.provider_message_id,
-                provider_code=callback.error_code,
-            )
+            try:
+                moved = await advance(
+                    ctx.pool,
+                    callback.notification_id,
+                    state,
+                    provider_message_id=callback.provider_message_id,
+                    provider_code=callback.error_code,
+                )
+            except asyncpg.exceptions.UniqueViolationError:
+                # Retrying cannot help: the message id is another notification's.
+                raise InvalidMessage("provider message id belongs to another notification") from None
             if moved and state == "suppressed":
                 async with ctx.pool.acquire() as conn, conn.transaction():
                     await suppressions.record(

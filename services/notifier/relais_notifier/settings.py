@@ -39,7 +39,7 @@ class NotifierSettings(RelaisSettings):
     provider_max_attempts: int = 6
     # Backoff of the consumer (partition paused) between attempts, with jitter.
     retry_base_seconds: float = 1.0
-    retry_max_seconds: float = 60.0
+    retry_max_seconds: float = 30.0
     # After an ambiguous attempt, let the provider settle before asking it what it has.
     reconcile_settle_seconds: float = 5.0
     # Tolerated clock difference between us and the provider when matching a message.

@@ -202,7 +202,8 @@ async def eventually(check: Callable[[], Awaitable[Any]], *, timeout: float = 30
 
 def notify_envelope(phone: str, *, kind: str = "ack", conversation_id: str | None = None,
                     nid: str | None = None, dedupe_key: str | None = None,
-                    reference: str | None = None, **fields: Any) -> Envelope:
+                    reference: str | None = None, channel: str = "sms",
+                    **fields: Any) -> Envelope:
     conversation_id = conversation_id or new_id()
     nid = nid or new_id()
     request = NotifyRequested(
@@ -211,7 +212,7 @@ def notify_envelope(phone: str, *, kind: str = "ack", conversation_id: str | Non
         kind=kind,  # type: ignore[arg-type]
         lang="fr",
         sender_profile="two_way",
-        channel="sms",
+        channel=channel,  # type: ignore[arg-type]
         address=phone,
         template=kind,
         params={"clinic": "MSP des Lilas", "team": "Rendez-vous",

@@ -116,3 +116,39 @@ async def test_help_gets_one_answer(notifier, fake_twilio, producer):
 
 async def answered_marker(fake, marker):
     return fake.messages_to(marker)
+
+
+async def test_a_callback_carrying_another_notifications_message_id_is_dead_lettered(
+    notifier, producer, statuses, kafka_bootstrap
+):
+    import uuid
+
+    from aiokafka import AIOKafkaConsumer
+
+    first, first_sid = await sent_notification(producer, statuses, unique_phone())
+    second = notify_envelope(unique_phone())
+    second_nid = second.data["notification_id"]
+    await produce(producer, topics.NOTIFY_REQUESTED, second.data["conversation_id"], second)
+    await statuses.wait_for(second_nid, "sent")
+    await notifier.pool.execute(  # as if the provider had not told us its id
+        "UPDATE notifier.notifications SET provider_message_id = NULL WHERE notification_id = $1",
+        second_nid,
+    )
+    await callback(producer, second_nid, "delivered", first_sid)
+
+    dlq = AIOKafkaConsumer(topics.dlq_topic(topics.PROVIDER_CALLBACK),
+                           bootstrap_servers=kafka_bootstrap,
+                           group_id="t-" + uuid.uuid4().hex, auto_offset_reset="earliest")
+    await dlq.start()
+    try:
+        async def dead_letter():
+            batches = await dlq.getmany(timeout_ms=500)
+            return next((r for rs in batches.values() for r in rs
+                         if r.key and r.key.decode() == second_nid), None)
+
+        record = await eventually(dead_letter, what="dead letter")
+        assert "another notification" in dict(record.headers)["dlq.reason"].decode()
+    finally:
+        await dlq.stop()
+    assert (await notifier.row(first))["provider_message_id"] == first_sid
+    assert statuses.statuses(second_nid) == ["sent"]

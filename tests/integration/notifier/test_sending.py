@@ -183,3 +183,13 @@ async def test_an_expired_request_is_not_sent(notifier, fake_twilio, producer, s
     await send_request(producer, envelope)
     await statuses.wait_for(envelope.data["notification_id"], "expired")
     assert fake_twilio.posts_to(phone) == []
+
+
+async def test_a_channel_without_an_adapter_ends_failed_without_a_send(
+    notifier, fake_twilio, producer, statuses
+):
+    envelope = notify_envelope(f"patient-{uuid.uuid4().hex[:8]}@example.org", channel="email")
+    await send_request(producer, envelope)
+    status = await statuses.wait_for(envelope.data["notification_id"], "failed")
+    assert status.provider_code == "unsupported_channel"
+    assert (await notifier.row(envelope.data["notification_id"]))["status"] == "failed"
