@@ -50,6 +50,26 @@ def _cmd_dlq(args: argparse.Namespace) -> int:
     return dlq.run(bootstrap, args.action, args.topic, args.refs, args.all)
 
 
+def _cmd_topics_create(args: argparse.Namespace) -> int:
+    from relais_shared.topics import ALL_TOPICS_WITH_DLQ
+
+    from .devstack.topics import ensure_topics
+
+    bootstrap = args.bootstrap or RelaisSettings().kafka_bootstrap
+    asyncio.run(ensure_topics(bootstrap, list(ALL_TOPICS_WITH_DLQ), partitions=args.partitions,
+                              replication_factor=args.replication_factor))
+    print(f"{len(ALL_TOPICS_WITH_DLQ)} topics present on {bootstrap}")
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from . import status
+
+    settings = RelaisSettings()
+    return status.run(args.bootstrap or settings.kafka_bootstrap,
+                      args.database_url or settings.database_url, args.json)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="relais", description="Relais patient message hub")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -71,6 +91,18 @@ def build_parser() -> argparse.ArgumentParser:
     dlq.add_argument("--all", action="store_true", help="replay every listed dead letter")
     dlq.add_argument("--bootstrap", default=os.environ.get("RELAIS_KAFKA_BOOTSTRAP"))
     dlq.set_defaults(func=_cmd_dlq)
+    topics = sub.add_parser("topics", help="Kafka topics")
+    topics_sub = topics.add_subparsers(dest="action", required=True)
+    topics_create = topics_sub.add_parser("create", help="create missing topics and DLQs")
+    topics_create.add_argument("--bootstrap", default=os.environ.get("RELAIS_KAFKA_BOOTSTRAP"))
+    topics_create.add_argument("--partitions", type=int, default=3)
+    topics_create.add_argument("--replication-factor", type=int, default=1)
+    topics_create.set_defaults(func=_cmd_topics_create)
+    status = sub.add_parser("status", help="database, outbox backlog, topics, lag, dead letters")
+    status.add_argument("--bootstrap", default=os.environ.get("RELAIS_KAFKA_BOOTSTRAP"))
+    status.add_argument("--database-url", default=os.environ.get("RELAIS_DATABASE_URL"))
+    status.add_argument("--json", action="store_true", help="machine-readable output")
+    status.set_defaults(func=_cmd_status)
     sms = sub.add_parser("send-sms", help="send a Twilio-signed test SMS to intake")
     sms.add_argument("--from", dest="sender", default="+33612345678")
     sms.add_argument("--to", default=os.environ.get("RELAIS_SMS_FROM", "+33939000000"))
