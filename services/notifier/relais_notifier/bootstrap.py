@@ -13,7 +13,7 @@ from aiokafka import AIOKafkaProducer
 from relais_shared import topics
 from relais_shared.db import create_pool
 from relais_shared.kafka.producer import make_producer
-from relais_shared.kafka.runner import ConsumerRunner, RetryPolicy
+from relais_shared.kafka.runner import ConsumerRunner, Handler, RetryPolicy
 from relais_shared.logging import configure_logging, get_logger
 from relais_shared.outbox import OutboxRelay
 from relais_shared.process import http_server, run_until_signalled
@@ -88,7 +88,9 @@ async def build_runtime(
 
 def build_consumer(runtime: NotifierRuntime) -> ConsumerRunner:
     ctx = NotifierContext(runtime.pool, runtime.dispatcher, runtime.settings.sms_from)
-    handlers = {topic: functools.partial(fn, ctx) for topic, fn in HANDLERS.items()}
+    handlers: dict[str, Handler] = {
+        topic: functools.partial(fn, ctx) for topic, fn in HANDLERS.items()
+    }
     return ConsumerRunner(
         bootstrap=runtime.settings.kafka_bootstrap,
         group_id=runtime.settings.notifier_consumer_group,

@@ -158,15 +158,15 @@ class Dispatcher:
             return Outcome.DONE
         if isinstance(result, Refused):
             SEND_ATTEMPTS.labels("refused").inc()
-            await advance(
-                self._pool, nid, result.state, provider_code=result.code, last_error=result.reason
-            )
-            if result.state == "suppressed":
+            if result.state == "suppressed":  # first, so that a crash in between loses nothing
                 async with self._pool.acquire() as conn, conn.transaction():
                     await suppressions.record(
                         conn, row.site_id, row.address, suppressed=True,
                         reason="provider_opt_out", changed_at=datetime.now(UTC),
                     )
+            await advance(
+                self._pool, nid, result.state, provider_code=result.code, last_error=result.reason
+            )
             log.warning("notification_refused", state=result.state, provider_code=result.code)
             return Outcome.DONE
         if isinstance(result, NotSent):

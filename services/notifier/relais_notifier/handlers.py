@@ -11,6 +11,7 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 import asyncpg
 from relais_shared import topics
@@ -135,6 +136,8 @@ async def handle_provider_callback(ctx: NotifierContext, delivery: Delivery) -> 
                 CALLBACKS.labels("unknown_notification").inc()
                 log.warning("callback_unknown_notification", provider=callback.provider)
                 return
+            if state == "suppressed":  # first, so that a crash in between loses nothing
+                await _record_provider_opt_out(ctx, row.site_id, row.address, callback.received_at)
             try:
                 moved = await advance(
                     ctx.pool,
@@ -146,16 +149,19 @@ async def handle_provider_callback(ctx: NotifierContext, delivery: Delivery) -> 
             except asyncpg.exceptions.UniqueViolationError:
                 # Retrying cannot help: the message id is another notification's.
                 raise InvalidMessage("provider message id belongs to another notification") from None
-            if moved and state == "suppressed":
-                async with ctx.pool.acquire() as conn, conn.transaction():
-                    await suppressions.record(
-                        conn, row.site_id, row.address, suppressed=True,
-                        reason="provider_opt_out", changed_at=callback.received_at,
-                    )
         except TRANSIENT_DB_ERRORS as exc:
             raise Retryable(type(exc).__name__) from exc
         CALLBACKS.labels("advanced" if moved else "stale").inc()
         log.info("callback_applied", state=state, advanced=moved)
+
+
+async def _record_provider_opt_out(
+    ctx: NotifierContext, site_id: str, address: str, when: datetime
+) -> None:
+    async with ctx.pool.acquire() as conn, conn.transaction():
+        await suppressions.record(
+            conn, site_id, address, suppressed=True, reason="provider_opt_out", changed_at=when
+        )
 
 
 def confirmation_id(contact: ContactReceived) -> str:

@@ -68,14 +68,18 @@ async def partitions(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartit
 
 async def start_group_at_end(bootstrap: str, group_id: str, names: tuple[str, ...]) -> None:
     """Commit the current end offsets for a new group: it sees only what comes next,
-    not what other tests produced on the shared broker."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group_id,
-                                enable_auto_commit=False)
+    not what other tests produced on the shared broker. The group is joined the normal
+    way (subscribe), so it looks like any consumer group to tools that describe groups."""
+    consumer = AIOKafkaConsumer(*names, bootstrap_servers=bootstrap, group_id=group_id,
+                                enable_auto_commit=False, auto_offset_reset="latest")
     await consumer.start()
     try:
-        tps = [tp for t in names for tp in await partitions(consumer, t)]
-        consumer.assign(tps)
-        ends = await consumer.end_offsets(tps)
+        expected = sum([len(await partitions(consumer, t)) for t in names])
+        deadline = asyncio.get_running_loop().time() + 30
+        while len(consumer.assignment()) < expected:
+            assert asyncio.get_running_loop().time() < deadline, "group assignment timed out"
+            await consumer.getmany(timeout_ms=100)
+        ends = await consumer.end_offsets(list(consumer.assignment()))
         await consumer.commit(dict(ends))
     finally:
         await consumer.stop()

@@ -44,7 +44,7 @@ class Accepted:
 
 @dataclass(frozen=True)
 class NotSent:
-    """The provider certainly did not take it (429, 500/503, refused connection): retry later."""
+    """The provider certainly did not take it (429, 503, refused connection): retry later."""
 
     reason: str
     code: str | None = None
@@ -73,8 +73,9 @@ class ProviderUnavailable(Exception):
     """A lookup at the provider failed; nothing can be concluded from it."""
 
 
-# Our gateway in front of the provider may have forwarded the request before failing.
-_AMBIGUOUS_HTTP = frozenset({502, 504})
+# A 500 may come after the provider stored the message; a gateway in front of it may
+# have forwarded the request before failing: ask before sending again.
+_AMBIGUOUS_HTTP = frozenset({500, 502, 504})
 # The credentials or the rate are at fault, not the message: worth trying again later.
 _NOT_SENT_4XX = frozenset({401, 403, 408, 429})
 
