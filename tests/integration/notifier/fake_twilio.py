@@ -29,6 +29,14 @@ class Fail:
 
 
 @dataclass(frozen=True)
+class FailAfterCreate:
+    """The message is created, then the answer is an error (as the sandbox's
+    timeout_after_create does): the client must not take the error for a refusal."""
+
+    status: int
+
+
+@dataclass(frozen=True)
 class Hang:
     seconds: float
 
@@ -38,7 +46,7 @@ class Drop:
     seconds: float
 
 
-Behaviour = Fail | Hang | Drop
+Behaviour = Fail | FailAfterCreate | Hang | Drop
 
 
 @dataclass
@@ -110,6 +118,9 @@ class FakeTwilio:
             self.callbacks[message["sid"]] = form.get("StatusCallback", "")
             if isinstance(behaviour, Hang):
                 await asyncio.sleep(behaviour.seconds)
+            if isinstance(behaviour, FailAfterCreate):
+                return JSONResponse({"code": 20500, "status": behaviour.status},
+                                    status_code=behaviour.status)
             return JSONResponse(message, status_code=201)
 
         @app.get(path)

@@ -13,7 +13,7 @@ from relais_shared import topics
 from relais_shared.ids import new_id
 
 from tests.conftest import unique_phone
-from tests.integration.notifier.fake_twilio import Drop, Fail, Hang
+from tests.integration.notifier.fake_twilio import Drop, Fail, FailAfterCreate, Hang
 from tests.integration.notifier.support import (
     PUBLIC_URL,
     SMS_FROM,
@@ -73,21 +73,36 @@ async def test_the_same_request_twice_posts_once(notifier, fake_twilio, producer
     assert await notifier.row(same_dedupe_key.data["notification_id"]) is None
 
 
-async def test_500_and_429_are_retried_later_and_sent_once(
+async def test_500_503_and_429_are_retried_later_and_sent_once(
     notifier, fake_twilio, producer, statuses
 ):
     phone = unique_phone()
-    fake_twilio.plan(phone, Fail(500), Fail(429, 20429))
+    fake_twilio.plan(phone, Fail(500), Fail(503), Fail(429, 20429))
     envelope = notify_envelope(phone)
     nid = envelope.data["notification_id"]
     await send_request(producer, envelope)
 
     await statuses.wait_for(nid, "sent")
-    assert len(fake_twilio.posts_to(phone)) == 3
+    assert len(fake_twilio.posts_to(phone)) == 4
     assert len(fake_twilio.messages_to(phone)) == 1
     row = await notifier.row(nid)
-    assert row["attempts"] == 3 and row["status"] == "sent"
+    assert row["attempts"] == 4 and row["status"] == "sent"
     assert statuses.statuses(nid) == ["sent"]
+
+
+async def test_a_500_after_the_provider_created_the_message_is_not_resent(
+    notifier, fake_twilio, producer, statuses
+):
+    phone = unique_phone()
+    fake_twilio.plan(phone, FailAfterCreate(500))
+    envelope = notify_envelope(phone)
+    nid = envelope.data["notification_id"]
+    await send_request(producer, envelope)
+
+    status = await statuses.wait_for(nid, "sent")
+    [message] = fake_twilio.messages_to(phone)
+    assert len(fake_twilio.posts_to(phone)) == 1
+    assert status.provider_message_id == message["sid"]
 
 
 async def test_a_timeout_after_the_provider_took_it_is_reconciled_not_resent(

@@ -61,7 +61,7 @@ class Refused:
 
 @dataclass(frozen=True)
 class Ambiguous:
-    """The request may have reached the provider (timeout, dropped connection, gateway error)."""
+    """The request may have reached the provider (timeout, dropped connection, other 5xx)."""
 
     reason: str
 
@@ -73,19 +73,19 @@ class ProviderUnavailable(Exception):
     """A lookup at the provider failed; nothing can be concluded from it."""
 
 
-# A 500 may come after the provider stored the message; a gateway in front of it may
-# have forwarded the request before failing: ask before sending again.
-_AMBIGUOUS_HTTP = frozenset({500, 502, 504})
-# The credentials or the rate are at fault, not the message: worth trying again later.
-_NOT_SENT_4XX = frozenset({401, 403, 408, 429})
+# Answers that say "not now" before any processing: rate limit, unavailable, a timeout
+# of the request itself, credentials (not the message's fault). Retried later.
+_NOT_SENT = frozenset({401, 403, 408, 429, 503})
 
 
 def classify_refusal(http_status: int, error_code: str | None) -> SendResult:
     """The meaning of a non-2xx answer to a send request."""
-    if http_status in _AMBIGUOUS_HTTP:
-        return Ambiguous(f"http_{http_status}")
-    if http_status >= 500 or http_status in _NOT_SENT_4XX:
+    if http_status in _NOT_SENT:
         return NotSent(f"http_{http_status}", error_code)
+    if http_status >= 500:
+        # A 500 may come after the message was created (an error while answering), and a
+        # gateway's 502/504 after it forwarded the request: reconcile before any resend.
+        return Ambiguous(f"http_{http_status}")
     if error_code == TWILIO_OPTED_OUT:
         return Refused("suppressed", error_code, "recipient opted out at the provider")
     if error_code == TWILIO_NOT_SMS_CAPABLE:
