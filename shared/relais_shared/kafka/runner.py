@@ -7,8 +7,11 @@
 - anything else propagates: the process crashes and its supervisor restarts
   it; offsets of unfinished work were never committed, so nothing is lost.
 
-Offsets are committed only after the handler returned (the work is durable),
-once per polled batch. In-flight work is bounded by `max_batch` per poll.
+Partitions are worked independently: a partition whose batch is in flight is
+paused, so a slow handler (a provider hanging) holds up only its own partition,
+and resumed when the batch is done. Offsets are committed only after the handler
+returned (the work is durable), in batches, and for revoked partitions before a
+rebalance completes. In-flight work is bounded by `max_batch` per partition.
 """
 
 from __future__ import annotations
@@ -20,7 +23,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord, TopicPartition
+from aiokafka import (
+    AIOKafkaConsumer,
+    AIOKafkaProducer,
+    ConsumerRebalanceListener,
+    ConsumerRecord,
+    TopicPartition,
+)
 from aiokafka.errors import CommitFailedError
 from pydantic import BaseModel
 
@@ -79,6 +88,7 @@ class ConsumerRunner:
         if missing:
             raise ValueError(f"no handler for topics {sorted(missing)}")
         self._handlers = handlers
+        self._topics = list(topics)
         self._producer = dlq_producer
         self._group_id = group_id
         self._max_batch = max_batch
@@ -86,8 +96,9 @@ class ConsumerRunner:
         self._attempts: dict[tuple[TopicPartition, int], int] = {}
         self._stopping = asyncio.Event()
         self._resume_handles: list[asyncio.TimerHandle] = []
+        self._in_flight: dict[TopicPartition, asyncio.Task[None]] = {}
+        self._done_offsets: dict[TopicPartition, int] = {}
         self.consumer = AIOKafkaConsumer(
-            *topics,
             bootstrap_servers=bootstrap,
             group_id=group_id,
             client_id=client_id,
@@ -101,30 +112,70 @@ class ConsumerRunner:
         self.started = False
 
     def stop(self) -> None:
-        """Ask the loop to stop after the batch in hand (SIGTERM path)."""
+        """Ask the loop to stop polling; in-flight batches finish and are committed (SIGTERM)."""
         self._stopping.set()
 
     async def run(self) -> None:
         await self.consumer.start()
+        self.consumer.subscribe(self._topics, listener=_Rebalance(self))
         self.started = True
         try:
             while not self._stopping.is_set():
-                batches = await self.consumer.getmany(timeout_ms=500, max_records=self._max_batch)
-                if not batches:
-                    continue
-                results = await asyncio.gather(
-                    *(self._handle_partition(tp, records) for tp, records in batches.items())
-                )
-                await self._commit({tp: nxt for tp, nxt in results if nxt is not None})
+                batches = await self.consumer.getmany(timeout_ms=200, max_records=self._max_batch)
+                for tp, records in batches.items():
+                    self.consumer.pause(tp)  # until this batch is done
+                    self._in_flight[tp] = asyncio.create_task(self._work(tp, records))
+                await self._reap(wait=False)
+                await self._commit_done()
+            await self._reap(wait=True)
+            await self._commit_done()
         finally:
+            for task in self._in_flight.values():
+                task.cancel()
             for handle in self._resume_handles:
                 handle.cancel()
             self.started = False
             await self.consumer.stop()
 
+    async def _work(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
+        next_offset, retry_delay = await self._handle_partition(tp, records)
+        if next_offset is not None:
+            self._done_offsets[tp] = next_offset
+        if retry_delay is None:
+            if tp in self.consumer.assignment():
+                self.consumer.resume(tp)
+        else:
+            self._resume_handles.append(
+                asyncio.get_running_loop().call_later(retry_delay, self._resume, tp)
+            )
+
+    async def _reap(self, *, wait: bool, only: set[TopicPartition] | None = None) -> None:
+        """Collect finished partition batches; a handler crash re-raises here."""
+        tasks = {tp: t for tp, t in self._in_flight.items() if only is None or tp in only}
+        if wait and tasks:
+            await asyncio.wait(tasks.values())
+        for tp, task in tasks.items():
+            if task.done():
+                del self._in_flight[tp]
+                task.result()  # unexpected errors crash the process: at-least-once redoes it
+
+    async def _commit_done(self, only: set[TopicPartition] | None = None) -> None:
+        offsets = {tp: o for tp, o in self._done_offsets.items() if only is None or tp in only}
+        if not offsets:
+            return
+        for tp in offsets:
+            del self._done_offsets[tp]
+        await self._commit(offsets)
+
+    async def on_revoked(self, revoked: set[TopicPartition]) -> None:
+        """Before a rebalance: finish the revoked partitions' work and commit it."""
+        await self._reap(wait=True, only=revoked)
+        await self._commit_done(only=revoked)
+
     async def _handle_partition(
         self, tp: TopicPartition, records: list[ConsumerRecord]
-    ) -> tuple[TopicPartition, int | None]:
+    ) -> tuple[int | None, float | None]:
+        """Handle records in order; returns (next offset to commit, retry delay if paused)."""
         next_offset: int | None = None
         for record in records:
             if self._stopping.is_set():
@@ -151,18 +202,15 @@ class ConsumerRunner:
                     delay=round(delay, 2),
                     error=str(exc)[:200],
                 )
-                self.consumer.pause(tp)
                 self.consumer.seek(tp, record.offset)
-                self._resume_handles.append(
-                    asyncio.get_running_loop().call_later(delay, self._resume, tp)
-                )
-                break
+                return next_offset, delay
             self._attempts.pop((tp, record.offset), None)
             next_offset = record.offset + 1
-        return tp, next_offset
+        return next_offset, None
 
     def _resume(self, tp: TopicPartition) -> None:
-        if tp in self.consumer.assignment():
+        task = self._in_flight.get(tp)
+        if tp in self.consumer.assignment() and (task is None or task.done()):
             self.consumer.resume(tp)
 
     async def _handle_record(self, record: ConsumerRecord) -> None:
@@ -221,3 +269,14 @@ class ConsumerRunner:
             # The group rebalanced under us: the new owner redoes the batch
             # (handlers are idempotent), so this is safe to let go.
             log.warning("commit_failed_rebalance", group=self._group_id)
+
+
+class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]
+    def __init__(self, runner: ConsumerRunner) -> None:
+        self._runner = runner
+
+    async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
+        await self._runner.on_revoked(set(revoked))
+
+    async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
+        pass

@@ -135,3 +135,39 @@ async def test_outbox_relay_publishes_in_order_once_with_one_active_relay(
     codes = [int(orjson.loads(r.value)["data"]["provider_code"]) for r in got]
     assert codes == list(range(20)) + [99]  # in id order, once each, the rolled-back one absent
     assert all(dict(r.headers)["type"] == b"delivery.status" for r in got)
+
+
+async def test_a_slow_partition_does_not_hold_up_the_others(kafka_bootstrap, producer):
+    topic = topics.DELIVERY_STATUS
+    run = uuid.uuid4().hex[:8]
+    keys = [f"{run}-s{i}" for i in range(12)]
+    partition_of: dict[str, int] = {}
+    for key in keys:
+        meta = await producer.send_and_wait(topic, encode(status_event(0)), key=key.encode())
+        partition_of[key] = meta.partition
+    slow_partition = partition_of[keys[0]]
+    release = asyncio.Event()
+    done: list[str] = []
+
+    async def handler(delivery: Delivery) -> None:
+        if delivery.key not in partition_of:
+            return
+        if delivery.key == keys[0]:
+            await release.wait()  # a provider hanging on one message
+        done.append(delivery.key)
+
+    runner = ConsumerRunner(
+        bootstrap=kafka_bootstrap, group_id="g-" + run, topics=[topic], handlers={topic: handler},
+        dlq_producer=producer, client_id="test",
+    )
+    task = asyncio.create_task(runner.run())
+    others = {k for k in keys if partition_of[k] != slow_partition}
+    deadline = asyncio.get_running_loop().time() + 30
+    while not others <= set(done) and asyncio.get_running_loop().time() < deadline:
+        await asyncio.sleep(0.1)
+    assert others <= set(done), "other partitions waited for the slow one"
+    assert keys[0] not in done
+    release.set()
+    runner.stop()
+    await asyncio.wait_for(task, 15)
+    assert keys[0] in done  # in-flight work finishes on stop
