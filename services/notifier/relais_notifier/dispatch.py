@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
+from relais_shared.ids import new_id
 from relais_shared.logging import get_logger
 from structlog.contextvars import bound_contextvars
 
@@ -36,6 +37,8 @@ log = get_logger(__name__)
 SUPPRESSION_EXEMPT = frozenset({OPT_OUT_CONFIRMATION, HELP_REPLY})
 # Rows settled at once on startup (each may wait on the provider).
 STARTUP_CONCURRENCY = 8
+# Ambiguous attempts settled inline (settle, ask, maybe send) before handing back to backoff.
+INLINE_AMBIGUOUS_PASSES = 3
 
 
 class Outcome(enum.Enum):
@@ -49,7 +52,7 @@ class DispatchPolicy:
     status_callback: Callable[[str], str]
     max_attempts: int = 6
     lease_seconds: float = 25.0
-    settle_seconds: float = 5.0
+    settle_seconds: float = 2.0
     clock_skew: timedelta = timedelta(minutes=5)
 
 
@@ -58,6 +61,8 @@ class Dispatcher:
         self._pool = pool
         self._provider = provider
         self._policy = policy
+        # Leases taken by this process carry its id, so it can extend them between steps.
+        self._owner = new_id()
 
     async def admit(self, new: NewNotification, *, refuse: str | None = None) -> str:
         """Write a requested notification once.
@@ -92,37 +97,70 @@ class Dispatcher:
         return existing.status
 
     async def deliver(self, notification_id: str, *, trigger: str = "request") -> Outcome:
-        """Bring a `sending` notification to the provider exactly once (or to an end state)."""
+        """Bring a `sending` notification to the provider exactly once (or to an end state).
+
+        An ambiguous attempt is settled right here while the lease is held: wait for the
+        provider to settle, ask it, and send again only if it does not have the message.
+        """
+        row = await self._claim(notification_id)
+        if not isinstance(row, Notification):
+            return row
+        for _ in range(INLINE_AMBIGUOUS_PASSES):
+            if row.in_doubt:
+                settled = await self._reconcile(row, trigger)
+                if settled is not None:
+                    return settled
+            outcome = await self._attempt(row)
+            if outcome is not None:
+                return outcome
+            # Ambiguous: the provider may have the message. Let it settle, then ask.
+            await asyncio.sleep(self._policy.settle_seconds)
+            row = await self._claim(notification_id)
+            if not isinstance(row, Notification):
+                return row
+            trigger = "ambiguous"
         async with self._pool.acquire() as conn:
-            row = await ledger.claim(conn, notification_id, self._policy.lease_seconds)
-            if row is None:
-                current = await ledger.get(conn, notification_id)
-                busy = current is not None and current.status == "sending"
-                return Outcome.RETRY if busy else Outcome.DONE
-        if row.in_doubt:
-            settled = await self._reconcile(row, trigger)
-            if settled is not None:
-                return settled
+            await ledger.release(
+                conn, notification_id, self._owner, in_doubt=True, last_error="ambiguous",
+                hold_seconds=self._policy.settle_seconds,
+            )
+        return Outcome.RETRY
+
+    async def _claim(self, notification_id: str) -> Notification | Outcome:
+        """The row with our lease on it, or what to do when it cannot be had."""
+        async with self._pool.acquire() as conn:
+            row = await ledger.claim(
+                conn, notification_id, self._owner, self._policy.lease_seconds
+            )
+            if row is not None:
+                return row
+            current = await ledger.get(conn, notification_id)
+        busy = current is not None and current.status == "sending"
+        return Outcome.RETRY if busy else Outcome.DONE
+
+    async def _attempt(self, row: Notification) -> Outcome | None:
+        """One POST unless a policy ends the notification first; None when it was ambiguous."""
+        nid = row.notification_id
         async with self._pool.acquire() as conn:
             if row.kind not in SUPPRESSION_EXEMPT and await suppressions.is_suppressed(
                 conn, row.site_id, row.address
             ):
-                await advance(self._pool, notification_id, "suppressed")
+                await advance(self._pool, nid, "suppressed")
                 return Outcome.DONE
             if await ledger.is_past(conn, row.expires_at):
-                await advance(self._pool, notification_id, "expired")
+                await advance(self._pool, nid, "expired")
                 return Outcome.DONE
             if row.attempts >= self._policy.max_attempts:
                 return await self._give_up(row, row.last_error)
-            attempt = await ledger.start_attempt(conn, notification_id)
+            attempt = await ledger.start_attempt(conn, nid, self._owner)
         if attempt is None:
-            return Outcome.DONE  # a callback finished it meanwhile
+            return Outcome.RETRY  # finished meanwhile, or our lease ran out: look again later
         result = await self._provider.send(
             OutboundSms(
                 to=row.address,
                 sender=row.sender,
                 body=row.body,
-                status_callback=self._policy.status_callback(notification_id),
+                status_callback=self._policy.status_callback(nid),
             )
         )
         return await self._record(row, attempt, result)
@@ -149,7 +187,7 @@ class Dispatcher:
         row: Notification,
         attempt: int,
         result: Accepted | NotSent | Refused | Ambiguous,
-    ) -> Outcome:
+    ) -> Outcome | None:
         nid = row.notification_id
         if isinstance(result, Accepted):
             SEND_ATTEMPTS.labels("accepted").inc()
@@ -174,18 +212,14 @@ class Dispatcher:
             if attempt >= self._policy.max_attempts:
                 return await self._give_up(row, result.code or result.reason)
             async with self._pool.acquire() as conn:
-                await ledger.release(conn, nid, in_doubt=False, last_error=result.reason)
+                await ledger.release(conn, nid, self._owner, in_doubt=False,
+                                     last_error=result.reason)
             log.warning("notification_not_sent", attempt=attempt, reason=result.reason)
             return Outcome.RETRY
         SEND_ATTEMPTS.labels("ambiguous").inc()
         AMBIGUOUS_ATTEMPTS.labels(result.reason).inc()
-        async with self._pool.acquire() as conn:
-            await ledger.release(
-                conn, nid, in_doubt=True, last_error=result.reason,
-                hold_seconds=self._policy.settle_seconds,
-            )
         log.warning("send_ambiguous", attempt=attempt, reason=result.reason)
-        return Outcome.RETRY
+        return None  # still in doubt, lease kept: the caller settles it
 
     async def _give_up(self, row: Notification, code: str | None) -> Outcome:
         await advance(
@@ -207,7 +241,7 @@ class Dispatcher:
             self._count("lookup_failed", trigger, row, error=str(exc))
             async with self._pool.acquire() as conn:
                 await ledger.release(
-                    conn, nid, in_doubt=True, last_error="lookup_failed",
+                    conn, nid, self._owner, in_doubt=True, last_error="lookup_failed",
                     hold_seconds=self._policy.settle_seconds,
                 )
             return Outcome.RETRY

@@ -41,7 +41,7 @@ class NotifierSettings(RelaisSettings):
     retry_base_seconds: float = 1.0
     retry_max_seconds: float = 30.0
     # After an ambiguous attempt, let the provider settle before asking it what it has.
-    reconcile_settle_seconds: float = 5.0
+    reconcile_settle_seconds: float = 2.0
     # Tolerated clock difference between us and the provider when matching a message.
     reconcile_clock_skew_seconds: float = 300.0
 

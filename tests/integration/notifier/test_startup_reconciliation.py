@@ -34,8 +34,12 @@ def pending(phone: str, body: str) -> NewNotification:
 async def leave_sending(conn, new: NewNotification, *, attempted: bool) -> None:
     """The state a crash leaves: written as sending; `attempted`: the POST may have left."""
     await ledger.insert(conn, new, "sending")
-    if attempted:
-        await ledger.start_attempt(conn, new.notification_id)
+    await conn.execute(  # the dead process's lease has run out
+        "UPDATE notifier.notifications SET lease_owner = 'dead-process',"
+        " lease_until = now() - interval '1 second', attempts = $2, in_doubt = $3"
+        " WHERE notification_id = $1",
+        new.notification_id, int(attempted), attempted,
+    )
 
 
 async def test_rows_left_sending_are_reconciled_on_startup(
@@ -94,5 +98,39 @@ async def test_rows_left_sending_are_reconciled_on_startup(
                 "SELECT count(*) = 0 FROM notifier.outbox WHERE published_at IS NULL")
 
         await eventually(outbox_published, what="outbox drained")
+    finally:
+        await running.stop()
+
+
+async def test_a_row_another_live_process_is_sending_is_left_alone(
+    kafka_bootstrap, database_url, fake_twilio
+):
+    import asyncpg
+
+    url = await create_database(database_url)
+    phone = unique_phone()
+    held = pending(phone, "Relais: message D")
+    conn = await asyncpg.connect(url)
+    try:
+        await ledger.insert(conn, held, "sending")
+        await conn.execute(  # another replica is calling the provider right now
+            "UPDATE notifier.notifications SET lease_owner = 'live-replica',"
+            " lease_until = now() + interval '60 seconds', attempts = 1, in_doubt = true"
+            " WHERE notification_id = $1",
+            held.notification_id,
+        )
+    finally:
+        await conn.close()
+
+    running = await start_notifier(notifier_settings(kafka_bootstrap, url, fake_twilio))
+    try:
+        async def consuming():
+            return running.consumer.started
+
+        await eventually(consuming, what="consumer started after startup reconciliation")
+        row = await running.row(held.notification_id)
+        assert row["status"] == "sending" and row["lease_owner"] == "live-replica"
+        assert fake_twilio.posts_to(phone) == []
+        assert not any(q.get("To") == phone for q in fake_twilio.lookups)
     finally:
         await running.stop()

@@ -52,6 +52,7 @@ class Notification:
     attempts: int
     in_doubt: bool
     lease_until: datetime | None
+    lease_owner: str | None
     last_error: str | None
     expires_at: datetime | None
     created_at: datetime
@@ -90,24 +91,30 @@ async def is_past(conn: asyncpg.Connection, when: datetime | None) -> bool:
 
 
 async def claim(
-    conn: asyncpg.Connection, notification_id: str, lease_seconds: float
+    conn: asyncpg.Connection, notification_id: str, owner: str, lease_seconds: float
 ) -> Notification | None:
-    """Take the lease on a `sending` notification; None when it is not sending or held."""
+    """Take (or extend, for its holder) the lease on a `sending` notification.
+
+    None when it is not `sending` any more or another holder's lease still runs.
+    """
     record = await conn.fetchrow(
-        f"UPDATE {_T} SET lease_until = now() + make_interval(secs => $2), updated_at = now()"
+        f"UPDATE {_T} SET lease_until = now() + make_interval(secs => $3), lease_owner = $2,"
+        " updated_at = now()"
         " WHERE notification_id = $1 AND status = 'sending'"
-        " AND (lease_until IS NULL OR lease_until <= now()) RETURNING *",
-        notification_id, lease_seconds,
+        " AND (lease_until IS NULL OR lease_until <= now() OR lease_owner = $2) RETURNING *",
+        notification_id, owner, lease_seconds,
     )
     return Notification.from_record(record) if record else None
 
 
-async def start_attempt(conn: asyncpg.Connection, notification_id: str) -> int | None:
-    """Record, before the POST, that it may reach the provider; the attempt number or None."""
+async def start_attempt(conn: asyncpg.Connection, notification_id: str, owner: str) -> int | None:
+    """Record, before the POST, that it may reach the provider; the attempt number, or None
+    when the notification is no longer `sending` or the lease was lost."""
     value = await conn.fetchval(
         f"UPDATE {_T} SET attempts = attempts + 1, in_doubt = true, updated_at = now()"
-        " WHERE notification_id = $1 AND status = 'sending' RETURNING attempts",
-        notification_id,
+        " WHERE notification_id = $1 AND status = 'sending'"
+        " AND lease_owner = $2 AND lease_until > now() RETURNING attempts",
+        notification_id, owner,
     )
     return int(value) if value is not None else None
 
@@ -115,18 +122,20 @@ async def start_attempt(conn: asyncpg.Connection, notification_id: str) -> int |
 async def release(
     conn: asyncpg.Connection,
     notification_id: str,
+    owner: str,
     *,
     in_doubt: bool,
     last_error: str | None,
     hold_seconds: float = 0.0,
 ) -> None:
-    """End an attempt that left the notification `sending` (to be retried or reconciled)."""
+    """End an attempt that left the notification `sending` (to be retried or reconciled);
+    `hold_seconds` keeps others away that long (the provider settles)."""
     await conn.execute(
-        f"UPDATE {_T} SET in_doubt = $2, last_error = $3, updated_at = now(),"
-        " lease_until = CASE WHEN $4::float8 > 0 THEN now() + make_interval(secs => $4)"
+        f"UPDATE {_T} SET in_doubt = $3, last_error = $4, updated_at = now(),"
+        " lease_until = CASE WHEN $5::float8 > 0 THEN now() + make_interval(secs => $5)"
         " ELSE NULL END"
-        " WHERE notification_id = $1 AND status = 'sending'",
-        notification_id, in_doubt, last_error, hold_seconds,
+        " WHERE notification_id = $1 AND status = 'sending' AND lease_owner = $2",
+        notification_id, owner, in_doubt, last_error, hold_seconds,
     )
 
 
@@ -145,7 +154,7 @@ async def set_status(
         " provider_message_id = COALESCE(provider_message_id, $3),"
         " provider_code = COALESCE($4, provider_code),"
         " last_error = COALESCE($5, last_error),"
-        " in_doubt = false, lease_until = NULL, updated_at = now(),"
+        " in_doubt = false, lease_until = NULL, lease_owner = NULL, updated_at = now(),"
         " sent_at = CASE WHEN $2 IN ('sent', 'delivered', 'read') THEN COALESCE(sent_at, now())"
         " ELSE sent_at END"
         " WHERE notification_id = $1",
