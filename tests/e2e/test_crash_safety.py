@@ -43,6 +43,14 @@ async def test_sigkilled_router_and_notifier_lose_nothing_and_send_nothing_twice
     limits = asyncio.Semaphore(16)
 
     async with httpx.AsyncClient(timeout=30) as client:
+        # Some sends hang or fail after the provider stored the message, so that kills land
+        # on provider calls in flight and the notifier must reconcile, not resend.
+        rng = random.Random(7)
+        for mode, seconds in (("timeout_after_create", 0.5), ("hang", 2)):
+            for phone in rng.sample(phones, 10):
+                fault = {"mode": mode, "count": 1, "to": phone, "seconds": seconds}
+                (await client.post(stack.url("sandbox") + "/_sandbox/faults", json=fault)).raise_for_status()
+
         async def send(phone: str) -> None:
             nonlocal refused
             async with limits:
@@ -70,7 +78,11 @@ async def test_sigkilled_router_and_notifier_lose_nothing_and_send_nothing_twice
             got = {m["to"] for m in sent if m["to"] in wanted}
             return len(got) == len(wanted)
 
-        await wait_for(all_acknowledged, timeout=180, interval=1.0)
+        try:
+            await wait_for(all_acknowledged, timeout=180, interval=1.0)
+        except AssertionError:
+            print(await _diagnose(stack, client, wanted))
+            raise
         await asyncio.sleep(3)  # late duplicates would show up now
         sent = [m for m in await stack.provider_messages(client) if m["to"] in wanted]
         metrics = (await client.get(stack.url("notifier") + "/metrics")).text
@@ -91,6 +103,28 @@ async def test_sigkilled_router_and_notifier_lose_nothing_and_send_nothing_twice
     assert kills == {"router-worker": KILLS_PER_SERVICE, "notifier": KILLS_PER_SERVICE}
     assert not doubles, f"patients acknowledged twice: {len(doubles)}"
     assert len(per_phone) == len(accepted)
+
+
+async def _diagnose(stack, client, wanted: set[str]) -> str:
+    """Where the unacknowledged contacts are stuck (no addresses printed)."""
+    import asyncpg
+
+    sent = {m["to"] for m in await stack.provider_messages(client)}
+    missing = sorted(wanted - sent)
+    conn = await asyncpg.connect(stack.env["RELAIS_DATABASE_URL"])
+    try:
+        ledger = await conn.fetch(
+            "SELECT status, in_doubt, attempts, last_error, count(*) FROM notifier.notifications"
+            " WHERE address = ANY($1) GROUP BY 1, 2, 3, 4", missing,
+        )
+        routed = await conn.fetchval(
+            "SELECT count(*) FROM router.correspondents WHERE address = ANY($1)", missing
+        )
+        outbox = await conn.fetchval("SELECT count(*) FROM router.outbox WHERE published_at IS NULL")
+    finally:
+        await conn.close()
+    return (f"missing={len(missing)} routed={routed} router_outbox_backlog={outbox} "
+            f"ledger={[dict(r) for r in ledger]}")
 
 
 def _reconciliations(log_text: str) -> dict[str, int]:
