@@ -50,7 +50,7 @@ class Outcome(enum.Enum):
 @dataclass(frozen=True)
 class DispatchPolicy:
     status_callback: Callable[[str], str]
-    max_attempts: int = 6
+    max_attempts: int = 12
     lease_seconds: float = 25.0
     settle_seconds: float = 2.0
     clock_skew: timedelta = timedelta(minutes=5)

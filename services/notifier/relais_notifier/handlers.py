@@ -103,7 +103,7 @@ async def handle_notify_requested(ctx: NotifierContext, delivery: Delivery) -> N
             kind=request.kind,
             channel=request.channel,
             address=request.address,
-            sender=ctx.sms_from,
+            sender=_site_sender(request, ctx.sms_from),
             lang=request.lang,
             body=body,
             expires_at=request.expires_at,
@@ -119,6 +119,12 @@ async def handle_notify_requested(ctx: NotifierContext, delivery: Delivery) -> N
         except TRANSIENT_DB_ERRORS as exc:
             raise Retryable(type(exc).__name__) from exc
         _conclude(outcome)
+
+
+def _site_sender(request: NotifyRequested, default: str) -> str:
+    """The site's number when the router names it (params.sms_from), else RELAIS_SMS_FROM."""
+    named = request.params.get("sms_from")
+    return named if isinstance(named, str) and _E164.match(named) else default
 
 
 async def handle_provider_callback(ctx: NotifierContext, delivery: Delivery) -> None:

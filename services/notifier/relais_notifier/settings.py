@@ -36,10 +36,10 @@ class NotifierSettings(RelaisSettings):
 
     provider_timeout_seconds: float = 10.0
     # POSTs per notification before it is marked failed and dead-lettered.
-    provider_max_attempts: int = 6
+    provider_max_attempts: int = 12
     # Backoff of the consumer (partition paused) between attempts, with jitter.
     retry_base_seconds: float = 1.0
-    retry_max_seconds: float = 30.0
+    retry_max_seconds: float = 120.0
     # After an ambiguous attempt, let the provider settle before asking it what it has.
     reconcile_settle_seconds: float = 2.0
     # Tolerated clock difference between us and the provider when matching a message.

@@ -208,3 +208,15 @@ async def test_a_channel_without_an_adapter_ends_failed_without_a_send(
     status = await statuses.wait_for(envelope.data["notification_id"], "failed")
     assert status.provider_code == "unsupported_channel"
     assert (await notifier.row(envelope.data["notification_id"]))["status"] == "failed"
+
+
+async def test_the_site_number_named_by_the_router_is_the_sender(
+    notifier, fake_twilio, producer, statuses
+):
+    phone = unique_phone()
+    envelope = notify_envelope(phone)
+    envelope.data["params"]["sms_from"] = "+33939000042"
+    await send_request(producer, envelope)
+    await statuses.wait_for(envelope.data["notification_id"], "sent")
+    [post] = fake_twilio.posts_to(phone)
+    assert post["From"] == "+33939000042"
