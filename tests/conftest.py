@@ -98,4 +98,4 @@ async def fresh_database_url(database_url: str) -> str:
 
 def unique_phone() -> str:
     """A French mobile number no other test uses (E.164)."""
-    return "+336" + str(uuid.uuid4().int)[:8]
+    return f"+336{uuid.uuid4().int % 10**8:08d}"

@@ -98,16 +98,20 @@ class ConsumerRunner:
         self._resume_handles: list[asyncio.TimerHandle] = []
         self._in_flight: dict[TopicPartition, asyncio.Task[None]] = {}
         self._done_offsets: dict[TopicPartition, int] = {}
+        options: dict[str, Any] = {
+            "auto_offset_reset": "earliest",
+            "max_poll_interval_ms": 300_000,
+            # A crashed member's partitions move after this; 6 s is the broker's minimum.
+            "session_timeout_ms": 6_000,
+            "heartbeat_interval_ms": 2_000,
+            **(consumer_options or {}),
+        }
         self.consumer = AIOKafkaConsumer(
             bootstrap_servers=bootstrap,
             group_id=group_id,
             client_id=client_id,
             enable_auto_commit=False,
-            auto_offset_reset="earliest",
-            max_poll_interval_ms=300_000,
-            session_timeout_ms=10_000,
-            heartbeat_interval_ms=3_000,
-            **(consumer_options or {}),
+            **options,
         )
         self.started = False
 
