@@ -29,6 +29,7 @@ from relais_shared.logging import get_logger
 from relais_shared.outbox import enqueue
 from structlog.contextvars import bound_contextvars
 
+from .adapters import identity
 from .adapters import repository as repo
 from .domain.eta import answer_deadline, word_deadline
 from .domain.routing import RoutingDecision, route_contact
@@ -96,26 +97,27 @@ async def _thread_contact(
     site = await repo.site(conn, site_id)
     if site is None:
         raise InvalidMessage(f"unknown site {site_id!r}")
-    correspondent_id = await repo.upsert_correspondent(
-        conn,
-        contact.sender.address,
-        contact.sender.kind,
-        contact.sender.raw,
-        bool(contact.metadata.get("sender_unparsed")),
-    )
+    # Threading: correspondent (and verified patient) row-locked, then where it goes.
+    thread = await identity.resolve_thread(conn, contact, site, ctx.thread_window_hours)
+    contact = thread.contact  # the sender as re-read in the site's region
+    correspondent_id = thread.correspondent_id
     corr = delivery.envelope.correlation_id or contact.contact_id
-    open_conv = await repo.open_conversation(
-        conn, correspondent_id, site_id, ctx.thread_window_hours
-    )
-    if open_conv is not None:
-        conversation_id = open_conv["id"]
-        team = open_conv["team"]
-        await _store_inbound(conn, conversation_id, contact)
-        await repo.touch_conversation(conn, conversation_id, contact.received_at)
-        log.info("contact_threaded", conversation_id=str(conversation_id), team=team)
+    if thread.rating is not None:  # CSAT hook: a reply to a survey is a rating, not a contact
+        if not await identity.store_rating(conn, thread):
+            raise Retryable("dedupe_key stored concurrently")
+        log.info("csat_rating_stored", conversation_id=str(thread.rated_conversation_id))
+        return "csat_rating", "-"
+    choice = thread.choice
+    if choice.conversation_id is not None:
+        conversation_id = choice.conversation_id
+        if choice.adopt_patient and choice.patient_id is not None:
+            await repo.adopt_patient(conn, conversation_id, choice.patient_id)
+        await _store_inbound(conn, conversation_id, contact, thread)
+        team = await repo.touch_conversation(conn, conversation_id, contact.received_at) or "-"
+        log.info("contact_threaded", conversation_id=str(conversation_id), team=team,
+                 via=choice.reason)
         return "threaded", team
-
-    await repo.close_stale_open(conn, correspondent_id, site_id)
+    await _close_stale(conn, choice.close_stale, site_id, corr)
     decision = route_contact(contact.subject, contact.text, contact.kind)
     conversation_id = uuid7()
     now = datetime.now(timezone.utc)
@@ -139,8 +141,10 @@ async def _thread_contact(
         explanation=explanation,
         lang=lang,
         at=contact.received_at,
+        patient_id=choice.patient_id,
+        follows_id=choice.follows,
     )
-    await _store_inbound(conn, conversation_id, contact)
+    await _store_inbound(conn, conversation_id, contact, thread)
     conv_key = str(conversation_id)
     for kind in ("created", "routed"):
         await _emit(
@@ -169,7 +173,24 @@ def _conversation_event(
     )
 
 
-async def _store_inbound(conn: asyncpg.Connection, conversation_id: uuid.UUID, contact: ContactReceived) -> None:
+async def _close_stale(
+    conn: asyncpg.Connection, conversation_ids: tuple[uuid.UUID, ...], site_id: str, corr: str
+) -> None:
+    """Open conversations silent past the threading window are resolved before a new one opens."""
+    for closed in await repo.close_conversations(conn, conversation_ids):
+        key = str(closed["id"])
+        event = ConversationEvent(
+            conversation_id=key, kind="resolved", team=closed["team"],
+            priority=closed["priority"], urgent=closed["urgent"],
+            needs_triage=closed["needs_triage"], details={"reason": "thread_window_elapsed"},
+        )
+        await _emit(conn, topics.CONVERSATION_EVENTS, key, event, site_id, corr)
+
+
+async def _store_inbound(
+    conn: asyncpg.Connection, conversation_id: uuid.UUID, contact: ContactReceived,
+    thread: identity.Thread,
+) -> None:
     stored = await repo.insert_message(
         conn,
         conversation_id=conversation_id,
@@ -182,10 +203,12 @@ async def _store_inbound(conn: asyncpg.Connection, conversation_id: uuid.UUID, c
         body=contact.text,
         attachments=[a.model_dump() for a in contact.attachments],
         at=contact.received_at,
+        correspondent_id=thread.correspondent_id,
     )
     if not stored:
         # A concurrent delivery of the same contact won the race: retry sees the duplicate.
         raise Retryable("dedupe_key stored concurrently")
+    await identity.record_inbound_ids(conn, thread, conversation_id)
 
 
 async def _request_ack(
@@ -229,6 +252,9 @@ async def _request_ack(
             priority=decision.priority,  # type: ignore[arg-type]
             dedupe_key=f"{kind}:{contact.dedupe_key}",
         )
+        if channel == "email":  # Message-ID / In-Reply-To / References: replies thread back
+            request.params.update(await identity.outbound_email_headers(
+                conn, uuid.UUID(conversation_id), nid, contact.recipient))
         await repo.insert_message(
             conn,
             conversation_id=uuid.UUID(conversation_id),
@@ -251,6 +277,9 @@ async def handle_delivery_status(ctx: RouterContext, delivery: Delivery) -> None
     try:
         async with ctx.pool.acquire() as conn, conn.transaction():
             await repo.advance_delivery(conn, nid, status.status, status.provider_code)
+            if status.provider_message_id and "@" in status.provider_message_id:
+                # an email's Message-ID as the provider sent it: the patient's reply threads here
+                await repo.remember_outbound_message_id(conn, nid, status.provider_message_id)
     except TRANSIENT_DB_ERRORS as exc:
         raise Retryable(type(exc).__name__) from exc
 

@@ -4,11 +4,14 @@ so callers control the transaction."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 import asyncpg
 import orjson
+
+from ..domain.threading import parse_message_ids
 
 SCHEMA = "router"
 
@@ -29,43 +32,200 @@ async def message_exists(conn: asyncpg.Connection, dedupe_key: str) -> bool:
 
 
 async def upsert_correspondent(
-    conn: asyncpg.Connection, address: str, kind: str, raw: str | None, unparsed: bool
+    conn: asyncpg.Connection,
+    address: str,
+    kind: str,
+    raw: str | None,
+    unparsed: bool,
+    *,
+    is_mobile: bool = False,
+    number_type: str | None = None,
 ) -> uuid.UUID:
     """Create or touch the correspondent; the UPDATE takes its row lock for the transaction."""
-    return await conn.fetchval(
-        """
-        INSERT INTO router.correspondents (id, address, kind, raw, unparsed)
-        VALUES ($1, $2, $3, $4, $5)
-        ON CONFLICT (address) DO UPDATE SET last_seen_at = now()
-        RETURNING id
-        """,
-        uuid.uuid4(), address, kind, raw, unparsed,
+    row = await upsert_correspondent_with_links(
+        conn, address, kind, raw, unparsed, is_mobile=is_mobile, number_type=number_type
     )
+    return row["id"]
 
 
-async def open_conversation(
-    conn: asyncpg.Connection, correspondent_id: uuid.UUID, site_id: str, window_hours: int
-) -> asyncpg.Record | None:
+async def upsert_correspondent_with_links(
+    conn: asyncpg.Connection,
+    address: str,
+    kind: str,
+    raw: str | None,
+    unparsed: bool,
+    *,
+    is_mobile: bool = False,
+    number_type: str | None = None,
+) -> asyncpg.Record:
+    """Create or touch (and row-lock) the correspondent, with its active links, in one trip.
+
+    Returns id, verified, and `links`: [(patient_id, relation, verified)] of active links.
+    """
     return await conn.fetchrow(
         """
-        SELECT id, team, priority, urgent, needs_triage, assignee, reference, lang
-        FROM router.conversations
-        WHERE correspondent_id = $1 AND site_id = $2 AND status = 'open'
-          AND last_inbound_at > now() - make_interval(hours => $3)
+        WITH c AS (
+            INSERT INTO router.correspondents
+                (id, address, kind, raw, unparsed, is_mobile, number_type)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            ON CONFLICT (address) DO UPDATE SET last_seen_at = now(),
+                is_mobile = EXCLUDED.is_mobile, number_type = EXCLUDED.number_type
+            RETURNING id, verified
+        )
+        SELECT c.id, c.verified,
+               coalesce(array_agg(l.patient_id) FILTER (WHERE l.id IS NOT NULL), '{}') AS patients,
+               coalesce(array_agg(l.relation) FILTER (WHERE l.id IS NOT NULL), '{}') AS relations,
+               coalesce(array_agg(l.verified) FILTER (WHERE l.id IS NOT NULL), '{}') AS link_verified
+        FROM c LEFT JOIN router.correspondent_links l
+            ON l.correspondent_id = c.id AND l.unlinked_at IS NULL
+        GROUP BY c.id, c.verified
         """,
-        correspondent_id, site_id, window_hours,
+        uuid.uuid4(), address, kind, raw, unparsed, is_mobile, number_type,
     )
 
 
-async def close_stale_open(
-    conn: asyncpg.Connection, correspondent_id: uuid.UUID, site_id: str
+async def lock_patient(conn: asyncpg.Connection, patient_id: uuid.UUID) -> bool:
+    """Serialise threading for one patient across their addresses (and partitions)."""
+    return bool(await conn.fetchval(
+        "SELECT 1 FROM router.patients WHERE id = $1 FOR NO KEY UPDATE", patient_id
+    ))
+
+
+_CANDIDATE_COLUMNS = "id, status, last_inbound_at, patient_id, correspondent_id, team"
+
+
+async def open_candidates(
+    conn: asyncpg.Connection,
+    correspondent_id: uuid.UUID,
+    patient_id: uuid.UUID | None,
+    site_id: str,
+) -> tuple[asyncpg.Record | None, asyncpg.Record | None]:
+    """(the patient's open conversation, the address's own open one without a patient) at the site.
+
+    Run after the row locks are held: a fresh statement sees what a concurrent
+    thread committed while we waited.
+    """
+    rows = await conn.fetch(
+        f"""
+        SELECT {_CANDIDATE_COLUMNS} FROM router.conversations
+        WHERE site_id = $3 AND status = 'open'
+          AND ((patient_id IS NULL AND correspondent_id = $1) OR patient_id = $2)
+        """,
+        correspondent_id, patient_id, site_id,
+    )
+    patient_open = next((r for r in rows if patient_id and r["patient_id"] == patient_id), None)
+    address_open = next((r for r in rows if r["patient_id"] is None), None)
+    return patient_open, address_open
+
+
+async def conversations_by_message_ids(
+    conn: asyncpg.Connection, message_ids: list[str], site_id: str
+) -> list[asyncpg.Record]:
+    """Conversations at the site named by these Message-IDs, in the order of the ids."""
+    if not message_ids:
+        return []
+    rows = await conn.fetch(
+        f"""
+        SELECT e.message_id, {", ".join("c." + col for col in _CANDIDATE_COLUMNS.split(", "))}
+        FROM router.email_message_ids e JOIN router.conversations c ON c.id = e.conversation_id
+        WHERE e.message_id = ANY($1::text[]) AND c.site_id = $2
+        """,
+        message_ids, site_id,
+    )
+    by_id = {r["message_id"]: r for r in rows}
+    ordered, seen = [], set()
+    for mid in message_ids:
+        row = by_id.get(mid)
+        if row is not None and row["id"] not in seen:
+            seen.add(row["id"])
+            ordered.append(row)
+    return ordered
+
+
+async def remember_message_id(
+    conn: asyncpg.Connection,
+    message_id: str,
+    conversation_id: uuid.UUID,
+    direction: str,
+    notification_id: uuid.UUID | None = None,
 ) -> None:
-    """An open conversation silent past the threading window is resolved before a new one opens."""
+    """Map an email Message-ID to its conversation (the first mapping wins)."""
     await conn.execute(
+        "INSERT INTO router.email_message_ids (message_id, conversation_id, direction, notification_id)"
+        " VALUES ($1, $2, $3, $4) ON CONFLICT (message_id) DO NOTHING",
+        message_id, conversation_id, direction, notification_id,
+    )
+
+
+async def remember_outbound_message_id(
+    conn: asyncpg.Connection, notification_id: uuid.UUID, message_id: str
+) -> None:
+    """The Message-ID an outgoing email was sent with (from its delivery status)."""
+    ids = parse_message_ids(message_id)
+    if not ids:
+        return
+    await conn.execute(
+        """
+        INSERT INTO router.email_message_ids (message_id, conversation_id, direction, notification_id)
+        SELECT $2, conversation_id, 'out', notification_id FROM router.messages
+        WHERE notification_id = $1 AND channel = 'email'
+        ON CONFLICT (message_id) DO NOTHING
+        """,
+        notification_id, ids[0],
+    )
+
+
+async def thread_message_ids(conn: asyncpg.Connection, conversation_id: uuid.UUID) -> list[str]:
+    """The conversation's Message-IDs, oldest first (an outgoing email's References)."""
+    rows = await conn.fetch(
+        "SELECT message_id FROM router.email_message_ids WHERE conversation_id = $1"
+        " ORDER BY created_at, message_id",
+        conversation_id,
+    )
+    return [r["message_id"] for r in rows]
+
+
+async def adopt_patient(conn: asyncpg.Connection, conversation_id: uuid.UUID, patient_id: uuid.UUID) -> None:
+    """An address's open conversation joins the patient it was since verified for."""
+    await conn.execute(
+        "UPDATE router.conversations SET patient_id = $2, updated_at = now(), version = version + 1"
+        " WHERE id = $1 AND patient_id IS NULL",
+        conversation_id, patient_id,
+    )
+
+
+async def close_conversations(
+    conn: asyncpg.Connection, conversation_ids: Sequence[uuid.UUID]
+) -> list[asyncpg.Record]:
+    """Resolve open conversations left past the threading window; returns those it closed."""
+    if not conversation_ids:
+        return []
+    return await conn.fetch(
         """
         UPDATE router.conversations SET status = 'resolved', updated_at = now(),
                version = version + 1
-        WHERE correspondent_id = $1 AND site_id = $2 AND status = 'open'
+        WHERE id = ANY($1::uuid[]) AND status = 'open'
+        RETURNING id, team, priority, urgent, needs_triage
+        """,
+        list(conversation_ids),
+    )
+
+
+async def latest_csat_survey(
+    conn: asyncpg.Connection, correspondent_id: uuid.UUID, site_id: str
+) -> asyncpg.Record | None:
+    """The newest CSAT survey sent on the address's conversations at the site, and whether an
+    agent wrote in that conversation since."""
+    return await conn.fetchrow(
+        """
+        SELECT m.conversation_id, m.created_at, m.notification_id,
+               EXISTS (SELECT 1 FROM router.messages r WHERE r.conversation_id = m.conversation_id
+                       AND r.direction = 'out' AND r.kind = 'reply'
+                       AND r.created_at > m.created_at) AS agent_replied_since
+        FROM router.conversations c JOIN router.messages m ON m.conversation_id = c.id
+        WHERE c.correspondent_id = $1 AND c.site_id = $2
+          AND m.direction = 'out' AND m.kind = 'csat_survey'
+        ORDER BY m.created_at DESC LIMIT 1
         """,
         correspondent_id, site_id,
     )
@@ -85,23 +245,28 @@ async def insert_conversation(
     explanation: dict[str, Any],
     lang: str,
     at: datetime,
+    patient_id: uuid.UUID | None = None,
+    follows_id: uuid.UUID | None = None,
 ) -> None:
     await conn.execute(
         """
         INSERT INTO router.conversations
           (id, site_id, correspondent_id, reference, team, priority, urgent, needs_triage,
-           explanation, lang, created_at, updated_at, last_inbound_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11)
+           explanation, lang, created_at, updated_at, last_inbound_at, patient_id, follows_id)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11, $12, $13)
         """,
         conversation_id, site_id, correspondent_id, reference, team, priority, urgent,
-        needs_triage, _json(explanation), lang, at,
+        needs_triage, _json(explanation), lang, at, patient_id, follows_id,
     )
 
 
-async def touch_conversation(conn: asyncpg.Connection, conversation_id: uuid.UUID, at: datetime) -> None:
-    await conn.execute(
+async def touch_conversation(
+    conn: asyncpg.Connection, conversation_id: uuid.UUID, at: datetime
+) -> str | None:
+    """A new inbound message: the clock of the threading window moves; returns the team."""
+    return await conn.fetchval(
         "UPDATE router.conversations SET last_inbound_at = greatest(last_inbound_at, $2),"
-        " updated_at = now(), version = version + 1 WHERE id = $1",
+        " updated_at = now(), version = version + 1 WHERE id = $1 RETURNING team",
         conversation_id, at,
     )
 
@@ -121,18 +286,22 @@ async def insert_message(
     attachments: list[dict[str, Any]] | None = None,
     delivery_status: str | None = None,
     at: datetime | None = None,
+    correspondent_id: uuid.UUID | None = None,
+    rating: int | None = None,
 ) -> bool:
     """Insert a message; False when its dedupe_key was already stored (a no-op)."""
     status = await conn.execute(
         """
         INSERT INTO router.messages
           (id, conversation_id, direction, channel, kind, dedupe_key, contact_id,
-           notification_id, subject, body, attachments, delivery_status, created_at)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, coalesce($13, now()))
+           notification_id, subject, body, attachments, delivery_status, created_at,
+           correspondent_id, rating)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, coalesce($13, now()), $14, $15)
         ON CONFLICT (dedupe_key) DO NOTHING
         """,
         uuid.uuid4(), conversation_id, direction, channel, kind, dedupe_key, contact_id,
         notification_id, subject, body, _json(attachments or []), delivery_status, at,
+        correspondent_id, rating,
     )
     return status.endswith(" 1")
 

@@ -1,0 +1,368 @@
+"""Identity and threading in PostgreSQL: correspondents, patients, links, one-time codes,
+and where an incoming contact threads (under row locks).
+
+Functions take a connection so the caller owns the transaction. Every identity change
+writes an audit_log row in the same transaction; links are never deleted.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import asyncpg
+from relais_shared.events import Address, ContactReceived
+
+from ..domain import identity as rules
+from ..domain.threading import (
+    Candidate,
+    EmailThreadIds,
+    ThreadChoice,
+    choose_thread,
+    csat_rating,
+    email_thread_ids,
+    outbound_message_id,
+)
+from . import repository as repo
+
+# --- threading --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Thread:
+    """Where a contact goes, decided with the correspondent (and patient) rows locked."""
+
+    contact: ContactReceived  # the contact with its sender re-read in the site's region
+    correspondent_id: uuid.UUID
+    address: rules.NormalisedAddress
+    verified: bool
+    patient_id: uuid.UUID | None  # the one patient the address has a trusted link to
+    choice: ThreadChoice
+    email: EmailThreadIds | None = None
+    rating: int | None = None  # a CSAT reply: a rating, not a contact
+    rated_conversation_id: uuid.UUID | None = None
+
+
+def _candidate(row: asyncpg.Record | None) -> Candidate | None:
+    if row is None:
+        return None
+    return Candidate(
+        id=row["id"], status=row["status"], last_inbound_at=row["last_inbound_at"],
+        patient_id=row["patient_id"], correspondent_id=row["correspondent_id"],
+    )
+
+
+async def resolve_thread(
+    conn: asyncpg.Connection, contact: ContactReceived, site: asyncpg.Record, window_hours: int
+) -> Thread:
+    """Lock the correspondent (and its verified patient) and decide where the contact threads.
+
+    Lock order everywhere: correspondent row, then patient row. Two addresses of one
+    patient handled at the same instant on different partitions serialise on the
+    patient row; the second sees the conversation the first opened.
+    """
+    address = rules.normalise_address(
+        contact.sender.address, contact.sender.kind, contact.sender.raw, site["region"]
+    )
+    if address.address != contact.sender.address or address.kind != contact.sender.kind:
+        contact = contact.model_copy(update={"sender": Address(
+            address=address.address, kind=address.kind, raw=contact.sender.raw  # type: ignore[arg-type]
+        )})
+    row = await repo.upsert_correspondent_with_links(
+        conn, address.address, address.kind, address.raw,
+        address.unparsed or bool(contact.metadata.get("sender_unparsed")),
+        is_mobile=address.is_mobile, number_type=address.number_type,
+    )
+    correspondent_id: uuid.UUID = row["id"]
+    links = [rules.Link(p, r, v) for p, r, v in
+             zip(row["patients"], row["relations"], row["link_verified"], strict=True)]
+    patient_id = rules.trusted_patient(links, row["verified"])
+    if patient_id is not None:
+        await repo.lock_patient(conn, patient_id)
+    now = contact.received_at
+
+    rating, rated = await _csat_hook(conn, contact, correspondent_id, site["id"], now)
+    email = (email_thread_ids(contact.provider_ids, contact.metadata)
+             if contact.channel == "email" else None)
+    referenced: list[Candidate] = []
+    if email is not None and rating is None:
+        rows = await repo.conversations_by_message_ids(conn, email.candidates(), site["id"])
+        referenced = [c for c in map(_candidate, rows) if c is not None]
+    patient_open, address_open = await repo.open_candidates(
+        conn, correspondent_id, patient_id, site["id"]
+    )
+    choice = choose_thread(
+        now=now, patient_id=patient_id, referenced=referenced,
+        patient_open=_candidate(patient_open), address_open=_candidate(address_open),
+        window_hours=window_hours,
+    )
+    return Thread(contact, correspondent_id, address, row["verified"], patient_id, choice,
+                  email, rating, rated)
+
+
+async def _csat_hook(
+    conn: asyncpg.Connection, contact: ContactReceived, correspondent_id: uuid.UUID,
+    site_id: str, now: datetime,
+) -> tuple[int | None, uuid.UUID | None]:
+    """CSAT hook: a lone 1–5 answering a recent survey is a rating (the survey is not built
+    yet; once `csat_survey` messages exist this starts matching)."""
+    if csat_rating(contact.text, survey_sent_at=now, agent_replied_since=False, now=now) is None:
+        return None, None  # not a lone 1-5: skip the lookup
+    survey = await repo.latest_csat_survey(conn, correspondent_id, site_id)
+    if survey is None:
+        return None, None
+    rating = csat_rating(contact.text, survey_sent_at=survey["created_at"],
+                         agent_replied_since=survey["agent_replied_since"], now=now)
+    return (rating, survey["conversation_id"]) if rating is not None else (None, None)
+
+
+async def store_rating(conn: asyncpg.Connection, thread: Thread) -> bool:
+    """Keep a CSAT reply on the surveyed conversation as a rating (no routing, no ack)."""
+    assert thread.rating is not None and thread.rated_conversation_id is not None
+    contact = thread.contact
+    return await repo.insert_message(
+        conn, conversation_id=thread.rated_conversation_id, direction="in",
+        channel=contact.channel, kind="csat_rating", dedupe_key=contact.dedupe_key,
+        contact_id=uuid.UUID(contact.contact_id), body=contact.text, at=contact.received_at,
+        correspondent_id=thread.correspondent_id, rating=thread.rating,
+    )
+
+
+async def record_inbound_ids(
+    conn: asyncpg.Connection, thread: Thread, conversation_id: uuid.UUID
+) -> None:
+    """Remember the email's own Message-ID, so the patient's next reply threads here."""
+    if thread.email is not None and thread.email.message_id:
+        await repo.remember_message_id(conn, thread.email.message_id, conversation_id, "in")
+
+
+async def outbound_email_headers(
+    conn: asyncpg.Connection, conversation_id: uuid.UUID, notification_id: str, mailbox: str | None
+) -> dict[str, Any]:
+    """Params an outgoing email carries so replies thread back: the Message-ID the notifier
+    must use, and In-Reply-To/References (the conversation's ids, newest last)."""
+    known = await repo.thread_message_ids(conn, conversation_id)
+    own = outbound_message_id(notification_id, mailbox)
+    await repo.remember_message_id(conn, own, conversation_id, "out", uuid.UUID(notification_id))
+    params: dict[str, Any] = {"message_id": f"<{own}>"}
+    if known:
+        params["in_reply_to"] = f"<{known[-1]}>"
+        params["references"] = " ".join(f"<{m}>" for m in known[-20:])
+    return params
+
+
+# --- patients and links -----------------------------------------------------------------
+
+
+async def create_patient(
+    conn: asyncpg.Connection, actor: str, display_name: str, birth_date: date | None,
+    external_ref: str | None,
+) -> uuid.UUID:
+    patient_id = uuid.uuid4()
+    await conn.execute(
+        "INSERT INTO router.patients (id, display_name, birth_date, external_ref, created_by)"
+        " VALUES ($1, $2, $3, $4, $5)",
+        patient_id, display_name, birth_date, external_ref, actor,
+    )
+    await repo.audit(conn, actor, "patient.created", details={"patient_id": str(patient_id)})
+    return patient_id
+
+
+async def patient(conn: asyncpg.Connection, patient_id: uuid.UUID) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM router.patients WHERE id = $1", patient_id)
+
+
+async def correspondent(
+    conn: asyncpg.Connection, correspondent_id: uuid.UUID, *, lock: bool = False
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT * FROM router.correspondents WHERE id = $1" + (" FOR UPDATE" if lock else ""),
+        correspondent_id,
+    )
+
+
+async def correspondent_by_address(conn: asyncpg.Connection, address: str) -> asyncpg.Record | None:
+    return await conn.fetchrow("SELECT * FROM router.correspondents WHERE address = $1", address)
+
+
+async def ensure_correspondent(
+    conn: asyncpg.Connection, actor: str, address: rules.NormalisedAddress
+) -> tuple[uuid.UUID, bool]:
+    """Find or register an address (an agent adding a patient's known email); (id, created)."""
+    created_id = await conn.fetchval(
+        """
+        INSERT INTO router.correspondents (id, address, kind, raw, unparsed, is_mobile, number_type)
+        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (address) DO NOTHING RETURNING id
+        """,
+        uuid.uuid4(), address.address, address.kind, address.raw, address.unparsed,
+        address.is_mobile, address.number_type,
+    )
+    if created_id is not None:
+        await repo.audit(conn, actor, "correspondent.registered",
+                         details={"correspondent_id": str(created_id)})
+        return created_id, True
+    existing = await correspondent_by_address(conn, address.address)
+    assert existing is not None
+    return existing["id"], False
+
+
+async def active_link(
+    conn: asyncpg.Connection, correspondent_id: uuid.UUID, patient_id: uuid.UUID
+) -> asyncpg.Record | None:
+    return await conn.fetchrow(
+        "SELECT * FROM router.correspondent_links WHERE correspondent_id = $1 AND patient_id = $2"
+        " AND unlinked_at IS NULL",
+        correspondent_id, patient_id,
+    )
+
+
+async def link(
+    conn: asyncpg.Connection, actor: str, correspondent_id: uuid.UUID, patient_id: uuid.UUID,
+    relation: str, verified: bool,
+) -> asyncpg.Record:
+    """Link an address to a patient (the caller holds the correspondent and patient locks)."""
+    row = await conn.fetchrow(
+        """
+        INSERT INTO router.correspondent_links
+            (id, correspondent_id, patient_id, relation, verified, verified_at, verified_by,
+             verification_method, created_by)
+        VALUES ($1, $2, $3, $4, $5, CASE WHEN $5 THEN now() END, CASE WHEN $5 THEN $6 END,
+                CASE WHEN $5 THEN 'agent' END, $6)
+        RETURNING *
+        """,
+        uuid.uuid4(), correspondent_id, patient_id, relation, verified, actor,
+    )
+    await repo.audit(conn, actor, "correspondent.linked", details={
+        "correspondent_id": str(correspondent_id), "patient_id": str(patient_id),
+        "link_id": str(row["id"]), "relation": relation, "verified": verified,
+    })
+    return row
+
+
+async def verify_link(
+    conn: asyncpg.Connection, actor: str, link_row: asyncpg.Record, method: str
+) -> None:
+    if link_row["verified"]:
+        return
+    await conn.execute(
+        "UPDATE router.correspondent_links SET verified = true, verified_at = now(),"
+        " verified_by = $2, verification_method = $3 WHERE id = $1",
+        link_row["id"], actor, method,
+    )
+    await repo.audit(conn, actor, "correspondent.link_verified", details={
+        "correspondent_id": str(link_row["correspondent_id"]),
+        "patient_id": str(link_row["patient_id"]), "link_id": str(link_row["id"]),
+        "method": method,
+    })
+
+
+async def unlink(
+    conn: asyncpg.Connection, actor: str, link_row: asyncpg.Record, reason: str | None
+) -> None:
+    """End a link; the row stays (history), a new link is a new row."""
+    await conn.execute(
+        "UPDATE router.correspondent_links SET unlinked_at = now(), unlinked_by = $2,"
+        " unlink_reason = $3 WHERE id = $1",
+        link_row["id"], actor, reason,
+    )
+    await repo.audit(conn, actor, "correspondent.unlinked", details={
+        "correspondent_id": str(link_row["correspondent_id"]),
+        "patient_id": str(link_row["patient_id"]), "link_id": str(link_row["id"]),
+        "reason": reason,
+    })
+
+
+async def verify_address(
+    conn: asyncpg.Connection, actor: str, correspondent_id: uuid.UUID, method: str
+) -> bool:
+    """Mark the address as confirmed; False when it already was."""
+    status = await conn.execute(
+        "UPDATE router.correspondents SET verified = true, verified_at = now(), verified_by = $2,"
+        " verification_method = $3 WHERE id = $1 AND NOT verified",
+        correspondent_id, actor, method,
+    )
+    changed = status.endswith(" 1")
+    if changed:
+        await repo.audit(conn, actor, "correspondent.verified", details={
+            "correspondent_id": str(correspondent_id), "method": method,
+        })
+    return changed
+
+
+async def links_of_correspondent(
+    conn: asyncpg.Connection, correspondent_id: uuid.UUID, *, include_ended: bool = False
+) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """
+        SELECT l.*, p.display_name FROM router.correspondent_links l
+        JOIN router.patients p ON p.id = l.patient_id
+        WHERE l.correspondent_id = $1 AND ($2 OR l.unlinked_at IS NULL)
+        ORDER BY l.created_at, l.id
+        """,
+        correspondent_id, include_ended,
+    )
+
+
+async def links_of_patient(conn: asyncpg.Connection, patient_id: uuid.UUID) -> list[asyncpg.Record]:
+    return await conn.fetch(
+        """
+        SELECT l.*, k.address, k.kind, k.verified AS address_verified
+        FROM router.correspondent_links l JOIN router.correspondents k ON k.id = l.correspondent_id
+        WHERE l.patient_id = $1 ORDER BY l.created_at, l.id
+        """,
+        patient_id,
+    )
+
+
+# --- one-time codes ---------------------------------------------------------------------
+
+
+async def store_code(
+    conn: asyncpg.Connection, actor: str, correspondent_id: uuid.UUID, patient_id: uuid.UUID | None,
+    site_id: str, code: str, notification_id: uuid.UUID, now: datetime,
+) -> uuid.UUID:
+    code_id = uuid.uuid4()
+    await conn.execute(
+        """
+        INSERT INTO router.verification_codes
+            (id, correspondent_id, patient_id, site_id, notification_id, code_digest,
+             expires_at, issued_by)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+        """,
+        code_id, correspondent_id, patient_id, site_id, notification_id,
+        rules.code_digest(code_id, code), now + rules.OTP_TTL, actor,
+    )
+    await repo.audit(conn, actor, "correspondent.code_issued", details={
+        "correspondent_id": str(correspondent_id), "code_id": str(code_id),
+        "patient_id": str(patient_id) if patient_id else None,
+    })
+    return code_id
+
+
+async def latest_code(conn: asyncpg.Connection, correspondent_id: uuid.UUID) -> asyncpg.Record | None:
+    """The newest code issued for the address, row-locked (attempts are counted)."""
+    return await conn.fetchrow(
+        "SELECT * FROM router.verification_codes WHERE correspondent_id = $1"
+        " ORDER BY created_at DESC, id DESC LIMIT 1 FOR UPDATE",
+        correspondent_id,
+    )
+
+
+async def count_attempt(conn: asyncpg.Connection, code_id: uuid.UUID, *, success: bool) -> None:
+    await conn.execute(
+        "UPDATE router.verification_codes SET attempts = attempts + 1,"
+        " consumed_at = CASE WHEN $2 THEN now() ELSE consumed_at END WHERE id = $1",
+        code_id, success,
+    )
+
+
+async def latest_conversation_at(
+    conn: asyncpg.Connection, correspondent_id: uuid.UUID, site_id: str
+) -> uuid.UUID | None:
+    return await conn.fetchval(
+        "SELECT id FROM router.conversations WHERE correspondent_id = $1 AND site_id = $2"
+        " ORDER BY created_at DESC, id DESC LIMIT 1",
+        correspondent_id, site_id,
+    )
