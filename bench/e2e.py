@@ -1,0 +1,247 @@
+"""End-to-end throughput and latency of the running stack, with same-run baselines.
+
+Usage (with `scripts/run` running):  uv run python bench/e2e.py [--rate 300] [--duration 60]
+
+Drives signed SMS webhooks into intake from an open-loop, bounded load generator on
+loopback, then reads when each acknowledgement was accepted by the Twilio-compatible
+provider (the notifier's ledger `sent_at`) and what the provider really holds (loss,
+duplicates). Durability stays on: acks=all, fsync'd Postgres, 3 partitions. In the same
+run it measures two baselines on this machine: a bare FastAPI endpoint parsing the same
+form, and raw aiokafka produce->consume of the same number of messages. CPU seconds of
+the generator and of every Relais/Kafka/Postgres process are reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+import asyncpg
+import httpx
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+
+from relais_cli.devstack import free_port
+from relais_cli.devstack.topics import ensure_topics
+from relais_cli.send_sms import WEBHOOK_PATH, signed_sms_form
+from relais_shared.twilio import compute_signature
+
+INTAKE = os.environ.get("RELAIS_PUBLIC_URL", "http://127.0.0.1:8081").rstrip("/")
+SANDBOX = os.environ.get("RELAIS_SMS_API_BASE", "http://127.0.0.1:8090").rstrip("/")
+TOKEN = os.environ.get("RELAIS_TWILIO_AUTH_TOKEN", "dev-only-change-me-twilio")
+DATABASE = os.environ.get("RELAIS_DATABASE_URL", "postgresql://relais:relais@127.0.0.1:55432/relais")
+KAFKA = os.environ.get("RELAIS_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
+TEXT = "Bonjour, je voudrais déplacer mon rendez-vous de jeudi prochain s'il vous plaît"
+TICKS = 100  # the generator releases requests 100 times a second
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def cpu_seconds() -> dict[str, float]:
+    """utime+stime of the processes that make up the stack, by role."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found: dict[str, float] = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        role = next((r for r in ("relais_router.worker", "relais_router", "relais_intake",
+                                 "relais_notifier", "relais_sandbox") if f"-m {r}" in cmd), None)
+        if role is None and "kafka.Kafka" in cmd:
+            role = "kafka"
+        if role is None and ("postgres:" in cmd or cmd.startswith("/usr/lib/postgresql")):
+            role = "postgres"
+        if role:
+            found[role] = found.get(role, 0.0) + (int(stat[11]) + int(stat[12])) / tick
+    return found
+
+
+async def open_loop(url: str, rate: float, duration: float, concurrency: int, sign: bool):
+    """Offer `rate` requests/s for `duration` s; returns (sent times by phone, answer latencies, failures)."""
+    sent: dict[str, float] = {}
+    answers: list[float] = []
+    failures = 0
+    limit = asyncio.Semaphore(concurrency)
+    waiting = 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+        async def one() -> None:
+            nonlocal failures, waiting
+            phone = f"+336{uuid.uuid4().int % 10**8:08d}"
+            form = signed_sms_form(phone, "+33939000000", TEXT)
+            headers = {"X-Twilio-Signature": compute_signature(TOKEN, url, form.items())} if sign else {}
+            waiting += 1
+            async with limit:
+                waiting -= 1
+                started = time.time()
+                try:
+                    response = await client.post(url, data=form, headers=headers)
+                    ok = response.status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+            if ok:
+                sent[phone] = started
+                answers.append(time.time() - started)
+            else:
+                failures += 1
+
+        tasks = []
+        begin = time.perf_counter()
+        released = 0
+        while (elapsed := time.perf_counter() - begin) < duration:
+            due = int(elapsed * rate) - released
+            for _ in range(due):
+                tasks.append(asyncio.create_task(one()))
+            released += due
+            await asyncio.sleep(1 / TICKS)
+        await asyncio.gather(*tasks)
+    return sent, answers, failures, time.perf_counter() - begin
+
+
+async def closed_loop(url: str, duration: float, workers: int) -> float:
+    """Requests/s that `workers` back-to-back clients get from `url` (signed forms)."""
+    done = 0
+    async with httpx.AsyncClient(timeout=30) as client:
+        stop_at = time.perf_counter() + duration
+
+        async def worker() -> None:
+            nonlocal done
+            while time.perf_counter() < stop_at:
+                phone = f"+336{uuid.uuid4().int % 10**8:08d}"
+                form = signed_sms_form(phone, "+33939000000", TEXT)
+                headers = {"X-Twilio-Signature": compute_signature(TOKEN, url, form.items())}
+                if (await client.post(url, data=form, headers=headers)).status_code == 200:
+                    done += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(workers)))
+        return done / (time.perf_counter() - started)
+
+
+async def bare_fastapi_baseline(duration: float, concurrency: int) -> float:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bare_app:app", "--port", str(port), "--log-level", "warning",
+         "--no-access-log"], cwd=Path(__file__).parent,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}{WEBHOOK_PATH}"
+        async with httpx.AsyncClient() as client:
+            for _ in range(100):
+                try:
+                    await client.get(f"http://127.0.0.1:{port}/docs")
+                    break
+                except httpx.HTTPError:
+                    await asyncio.sleep(0.1)
+        return await closed_loop(url, duration, workers=32)
+    finally:
+        server.terminate()
+        server.wait()
+
+
+async def raw_kafka_baseline(count: int) -> tuple[float, float]:
+    topic = "bench.raw." + uuid.uuid4().hex[:6]
+    await ensure_topics(KAFKA, [topic])
+    payload = os.urandom(300).hex().encode()  # ~ the size of a contact envelope
+    producer = AIOKafkaProducer(bootstrap_servers=KAFKA, acks="all", enable_idempotence=True, linger_ms=2)
+    await producer.start()
+    started = time.perf_counter()
+    futures = [await producer.send(topic, payload, key=str(i % 5000).encode()) for i in range(count)]
+    await asyncio.gather(*futures)
+    produced = time.perf_counter() - started
+    await producer.stop()
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=KAFKA, group_id="bench-" + topic,
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    await consumer.start()
+    got = 0
+    while got < count:
+        for records in (await consumer.getmany(timeout_ms=1000, max_records=5000)).values():
+            got += len(records)
+    total = time.perf_counter() - started
+    await consumer.stop()
+    return count / produced, count / total
+
+
+async def acknowledgements(phones: list[str], expected: int, timeout: float) -> dict[str, datetime]:
+    conn = await asyncpg.connect(DATABASE)
+    try:
+        deadline = time.time() + timeout
+        while True:
+            rows = await conn.fetch(
+                "SELECT address, sent_at FROM notifier.notifications"
+                " WHERE address = ANY($1) AND kind = 'ack' AND sent_at IS NOT NULL", phones,
+            )
+            if len(rows) >= expected or time.time() > deadline:
+                return {r["address"]: r["sent_at"] for r in rows}
+            await asyncio.sleep(0.5)
+    finally:
+        await conn.close()
+
+
+async def provider_counts(since: datetime, phones: set[str]) -> dict[str, int]:
+    async with httpx.AsyncClient(timeout=60) as client:
+        response = await client.get(SANDBOX + "/_sandbox/messages", params={"since": since.isoformat()})
+    counts: dict[str, int] = {}
+    for message in response.json()["messages"]:
+        if message["to"] in phones:
+            counts[message["to"]] = counts.get(message["to"], 0) + 1
+    return counts
+
+
+async def main(args: argparse.Namespace) -> None:
+    print(f"baselines (same machine, same run) …", flush=True)
+    bare = await bare_fastapi_baseline(10, args.concurrency)
+    raw_produce, raw_end_to_end = await raw_kafka_baseline(int(args.rate * args.duration))
+
+    print(f"end to end: offering {args.rate}/s for {args.duration}s …", flush=True)
+    start_wall = datetime.now(timezone.utc).replace(microsecond=0)
+    cpu_before, gen_before = cpu_seconds(), time.process_time()
+    sent, answers, failures, took = await open_loop(
+        INTAKE + WEBHOOK_PATH, args.rate, args.duration, args.concurrency, sign=True
+    )
+    generator_cpu = time.process_time() - gen_before
+    acks = await acknowledgements(list(sent), len(sent), timeout=120)
+    cpu_after = cpu_seconds()
+    latencies = [acks[p].timestamp() - t for p, t in sent.items() if p in acks]
+    at_provider = await provider_counts(start_wall, set(sent))
+    duplicates = sum(n - 1 for n in at_provider.values() if n > 1)
+    lost = len(sent) - len(at_provider)
+    span = (max(a.timestamp() for a in acks.values()) - min(sent.values())) if acks else float("nan")
+
+    ms = lambda v: f"{v * 1000:8.1f} ms"  # noqa: E731
+    accepted_rate = len(sent) / took
+    print(f"\noffered {args.rate:.0f}/s for {took:.1f} s: {len(sent)} answered 200, {failures} not")
+    print(f"  accepted (durable) rate        {accepted_rate:8.1f} contacts/s")
+    print(f"  acknowledged rate              {len(acks) / span:8.1f} contacts/s (first webhook -> last ack)")
+    print(f"  webhook answer   p50 {ms(statistics.median(answers))}  p99 {ms(pct(answers, 0.99))}")
+    print(f"  webhook -> ack   p50 {ms(statistics.median(latencies))}  p95 {ms(pct(latencies, 0.95))}"
+          f"  p99 {ms(pct(latencies, 0.99))}  max {ms(max(latencies))}")
+    print(f"  loss (200s without an ack at the provider): {lost}; duplicates at the provider: {duplicates}")
+    print("\nbaselines")
+    print(f"  bare FastAPI form endpoint     {bare:8.1f} req/s  (e2e accepted / bare = {accepted_rate / bare:.2f})")
+    print(f"  raw aiokafka produce (acks=all){raw_produce:8.1f} msg/s  (e2e / raw = {accepted_rate / raw_produce:.3f})")
+    print(f"  raw aiokafka produce->consume  {raw_end_to_end:8.1f} msg/s")
+    print("\nCPU seconds during the run (2 cores = 2 CPU-s per s)")
+    print(f"  load generator                 {generator_cpu:8.1f}")
+    for role in sorted(cpu_after):
+        print(f"  {role:<30} {cpu_after[role] - cpu_before.get(role, 0.0):8.1f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rate", type=float, default=300)
+    parser.add_argument("--duration", type=float, default=60)
+    parser.add_argument("--concurrency", type=int, default=256)
+    asyncio.run(main(parser.parse_args()))
