@@ -41,6 +41,63 @@ def _cmd_send_sms(args: argparse.Namespace) -> int:
     return 0 if status == 200 else 1
 
 
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from . import send_sms, simulate
+
+    if args.dry_run:
+        count = simulate.contact_count(args.rate, args.duration, args.max)
+        plan = simulate.plan_day(count, args.duration, seed=args.seed)
+        print(f"{len(plan)} contacts over {args.duration:.0f} s (dry run, nothing sent)")
+        for name, counts in simulate.plan_stats(plan).items():
+            print(f"  {name}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        return 0
+    url = (args.url or send_sms.public_url()).rstrip("/")
+    summary = asyncio.run(
+        simulate.simulate(
+            rate_per_min=args.rate,
+            duration_s=args.duration,
+            max_contacts=args.max,
+            seed=args.seed,
+            public_url=url,
+            auth_token=send_sms.auth_token(),
+            account_sid=send_sms.account_sid(),
+            clinic=args.to,
+            concurrency=args.concurrency,
+        )
+    )
+    print("\n".join(summary.lines(url)))
+    if summary.sent and summary.failed == summary.sent:
+        print(f"  intake did not answer at {url}: is the stack running (scripts/run)?")
+    return 0 if summary.sent and summary.accepted == summary.sent else 1
+
+
+def _positive_rate(raw: str) -> float:
+    from .simulate import MAX_RATE_PER_MIN
+
+    rate = float(raw)
+    if not 0 < rate <= MAX_RATE_PER_MIN:
+        raise argparse.ArgumentTypeError(f"between 0 and {MAX_RATE_PER_MIN:g} contacts/min")
+    return rate
+
+
+def _duration(raw: str) -> float:
+    from .simulate import parse_duration
+
+    try:
+        return parse_duration(raw)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _max_contacts(raw: str) -> int:
+    from .simulate import MAX_CONTACTS
+
+    value = int(raw)
+    if not 1 <= value <= MAX_CONTACTS:
+        raise argparse.ArgumentTypeError(f"between 1 and {MAX_CONTACTS}")
+    return value
+
+
 def _cmd_dlq(args: argparse.Namespace) -> int:
     from . import dlq
 
@@ -109,6 +166,24 @@ def build_parser() -> argparse.ArgumentParser:
     sms.add_argument("--url", default=None, help="intake webhook URL (default from settings)")
     sms.add_argument("text")
     sms.set_defaults(func=_cmd_send_sms)
+    sim = sub.add_parser(
+        "simulate",
+        help="send a realistic mixed day of FR/EN patient SMS to intake (bounded, stops by itself)",
+    )
+    sim.add_argument("--rate", type=_positive_rate, default=30.0,
+                     help="average contacts per minute (default 30; more in the morning)")
+    sim.add_argument("--duration", type=_duration, default=120.0,
+                     help="how long the simulated day lasts: 90s, 2m, 1h (default 2m)")
+    sim.add_argument("--max", type=_max_contacts, default=1000,
+                     help="never send more than this many contacts (default 1000)")
+    sim.add_argument("--seed", type=int, default=None, help="same seed, same day")
+    sim.add_argument("--to", default=os.environ.get("RELAIS_SMS_FROM", "+33939000000"),
+                     help="the clinic's number the patients text")
+    sim.add_argument("--url", default=None, help="intake's base URL (default RELAIS_PUBLIC_URL)")
+    sim.add_argument("--concurrency", type=int, default=16, choices=range(1, 257),
+                     metavar="N", help="webhooks in flight at most (default 16)")
+    sim.add_argument("--dry-run", action="store_true", help="print the plan's mix, send nothing")
+    sim.set_defaults(func=_cmd_simulate)
     return parser
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import httpx
 from fastapi import FastAPI
@@ -11,12 +12,19 @@ from relais_shared.logging import configure_logging, get_logger
 from relais_shared.process import http_server, run_until_signalled
 
 from .adapters.callbacks import RetryPolicy, SignedCallbackClient
+from .adapters.intake_webhooks import HttpWebhookSender
 from .adapters.journal import MessageJournal
+from .adapters.smtp_sink import SmtpSink
 from .api.app import create_app
 from .domain.dates import utc_now
 from .domain.lifecycle import CallbackChaos, Timing
+from .domain.mail import Mailbox
+from .domain.patient_phone import PatientLog
+from .domain.phone_events import PhoneEventLog
 from .domain.senders import SenderConfig
 from .domain.store import MessageStore
+from .mailsink import MailSink
+from .phone import PatientPhone, PhoneConfig
 from .service import SandboxConfig, SandboxService
 from .settings import SandboxSettings
 
@@ -27,10 +35,20 @@ log = get_logger(__name__)
 class SandboxRuntime:
     settings: SandboxSettings
     service: SandboxService
+    phone: PatientPhone
+    mail: MailSink
+    smtp: SmtpSink | None
     http: httpx.AsyncClient
     app: FastAPI
 
+    async def start_smtp(self) -> bool:
+        """Start the SMTP sink (if enabled); False when its port could not be had."""
+        return await self.smtp.start() if self.smtp is not None else False
+
     async def close(self) -> None:
+        self.phone.close()
+        if self.smtp is not None:
+            await self.smtp.stop()
         await self.service.close()
         await self.http.aclose()
 
@@ -84,25 +102,54 @@ def build_runtime(settings: SandboxSettings) -> SandboxRuntime:
             timeout=settings.sandbox_callback_timeout_s,
         ),
     )
+    config = sandbox_config(settings)
     service = SandboxService(
-        sandbox_config(settings),
+        config,
         store,
         callbacks,
         journal=journal,
         rng=random.Random(settings.sandbox_seed),
         clock=utc_now,
     )
-    return SandboxRuntime(settings, service, http, create_app(service))
+    phone = PatientPhone(
+        PhoneConfig(
+            account_sid=settings.twilio_account_sid,
+            auth_token=settings.twilio_auth_token,
+            public_url=settings.public_url,
+            clinic_numbers=config.senders.two_way_numbers,
+        ),
+        store,
+        HttpWebhookSender(http, settings.sandbox_webhook_timeout_s),
+        entries=PatientLog(settings.sandbox_phone_max_entries),
+        events=PhoneEventLog(settings.sandbox_phone_max_events),
+        clock=utc_now,  # to the second, like the clinic's messages: ties sort patient first
+    )
+    service.add_listener(phone.on_outbound)
+    mail = MailSink(Mailbox(settings.sandbox_max_mails), clock=lambda: datetime.now(UTC))
+    smtp = (
+        SmtpSink(
+            mail.receive,
+            settings.host,
+            settings.sandbox_smtp_port,
+            max_bytes=settings.sandbox_max_mail_bytes,
+        )
+        if settings.sandbox_smtp_enabled
+        else None
+    )
+    app = create_app(service, phone, mail, smtp, sse_heartbeat_s=settings.sandbox_sse_heartbeat_s)
+    return SandboxRuntime(settings, service, phone, mail, smtp, http, app)
 
 
 async def main() -> None:
     settings = SandboxSettings()
     configure_logging(settings.log_level, settings.log_format, service="sandbox")
     runtime = build_runtime(settings)
+    await runtime.start_smtp()
     server = http_server(runtime.app, settings.host, settings.sandbox_port)
     log.info("sandbox_listening", port=settings.sandbox_port)
 
     async def stop() -> None:
+        runtime.phone.close()  # ends the open SSE streams, so the server can finish
         server.should_exit = True
 
     try:

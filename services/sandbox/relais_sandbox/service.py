@@ -80,7 +80,16 @@ class SandboxService:
         self._clock = clock
         self._sleep = sleep
         self._lifecycles: set[asyncio.Task[None]] = set()
+        self._listeners: list[Callable[[Message], None]] = []
         metrics.STORED_MESSAGES.set(len(store))
+
+    def add_listener(self, listener: Callable[[Message], None]) -> None:
+        """Call `listener` whenever a message is created or changes status (the patient phone)."""
+        self._listeners.append(listener)
+
+    def _changed(self, message: Message) -> None:
+        for listener in self._listeners:
+            listener(message)
 
     # -- creating -------------------------------------------------------------------------
 
@@ -119,6 +128,7 @@ class SandboxService:
         )
         self.store.add(message)
         self._persist(message)
+        self._changed(message)
         metrics.MESSAGES_CREATED.labels(message.sender_kind).inc()
         metrics.STORED_MESSAGES.set(len(self.store))
         steps = status_steps(reserved.outcome_for(message.to), via_service, self.config.timing)
@@ -153,6 +163,7 @@ class SandboxService:
                     message.from_ = self.config.senders.service_number
                 message.advance(step.status, self._clock(), step.error_code, step.error_message)
                 self._persist(message)
+                self._changed(message)
                 for emission in emissions:
                     if emission.after_step == index:
                         outbox.put_nowait(emission)

@@ -34,6 +34,18 @@ class SandboxSettings(RelaisSettings):
     sandbox_callback_attempts: int = Field(default=4, ge=1)
     sandbox_callback_backoff_ms: int = Field(default=500, ge=0)
     sandbox_callback_timeout_s: float = Field(default=10.0, gt=0)
+    # Patient phone: where a patient's SMS and calls go (intake's external base URL, which is
+    # also the URL intake checks signatures against), and how long to wait for its answer.
+    public_url: str = "http://127.0.0.1:8081"
+    sandbox_webhook_timeout_s: float = Field(default=15.0, gt=0)
+    sandbox_phone_max_entries: int = Field(default=10_000, ge=1)
+    sandbox_phone_max_events: int = Field(default=10_000, ge=1)
+    sandbox_sse_heartbeat_s: float = Field(default=15.0, gt=0)
+    # SMTP sink (Relais' own inbound SMTP is 2525); 0 picks a free port.
+    sandbox_smtp_enabled: bool = True
+    sandbox_smtp_port: int = Field(default=2526, ge=0, le=65535)
+    sandbox_max_mails: int = Field(default=1000, ge=1)
+    sandbox_max_mail_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
 
     def secret_fields(self) -> tuple[str, ...]:
         return ("twilio_auth_token",)

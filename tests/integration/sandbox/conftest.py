@@ -4,6 +4,7 @@ that checks every status callback's X-Twilio-Signature like intake does."""
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -158,3 +159,113 @@ async def eventually(predicate, timeout: float = 10.0, interval: float = 0.02):
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"not true within {timeout}s (last: {value!r})")
         await asyncio.sleep(interval)
+
+
+@dataclass
+class IntakeCall:
+    path: str
+    url: str
+    params: dict[str, str]
+    signature_valid: bool
+
+
+@dataclass
+class FakeIntake:
+    """A small intake: checks X-Twilio-Signature against its public URL like the real one,
+    answers empty TwiML to SMS, and 404 to voice until `voice_enabled`."""
+
+    base_url: str = ""
+    calls: list[IntakeCall] = field(default_factory=list)
+    voice_enabled: bool = False
+
+    def app(self) -> FastAPI:
+        app = FastAPI()
+
+        async def record(request: Request) -> IntakeCall:
+            pairs = parse_qsl((await request.body()).decode(), keep_blank_values=True)
+            url = self.base_url + request.url.path
+            valid = is_valid_signature(
+                AUTH_TOKEN, url, pairs, request.headers.get("X-Twilio-Signature")
+            )
+            call = IntakeCall(request.url.path, url, dict(pairs), valid)
+            self.calls.append(call)
+            return call
+
+        def refused(status: int, title: str) -> Response:
+            problem = {"type": "https://relais.example/problems/x", "title": title, "status": status}
+            return Response(
+                json.dumps(problem), status_code=status, media_type="application/problem+json"
+            )
+
+        twiml = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+
+        @app.post("/v1/channels/sms/twilio")
+        async def sms(request: Request) -> Response:
+            call = await record(request)
+            if not call.signature_valid:
+                return refused(403, "Invalid signature")
+            return Response(twiml, media_type="text/xml")
+
+        @app.post("/v1/channels/voice/twilio")
+        @app.post("/v1/channels/voice/twilio/dial")
+        async def voice(request: Request) -> Response:
+            call = await record(request)
+            if not self.voice_enabled:
+                return refused(404, "Not Found")
+            if not call.signature_valid:
+                return refused(403, "Invalid signature")
+            return Response(twiml, media_type="text/xml")
+
+        return app
+
+
+@pytest.fixture(scope="module")
+async def fake_intake() -> AsyncIterator[FakeIntake]:
+    port = free_port()
+    intake = FakeIntake(base_url=f"http://127.0.0.1:{port}")
+    server = http_server(intake.app(), "127.0.0.1", port)
+    task = await _serve(server)
+    yield intake
+    await _shutdown(server, task)
+
+
+@pytest.fixture(scope="module")
+async def phone_sandbox(fake_intake: FakeIntake) -> AsyncIterator[Sandbox]:
+    """A sandbox whose patient phone posts to the fake intake, with its SMTP sink listening
+    on a free port and quick SSE heartbeats."""
+    port = free_port()
+    settings = SandboxSettings(
+        env="test",
+        twilio_account_sid=ACCOUNT_SID,
+        twilio_auth_token=AUTH_TOKEN,
+        sms_from=TWO_WAY,
+        public_url=fake_intake.base_url,
+        sandbox_sent_after_ms=30,
+        sandbox_final_after_ms=60,
+        sandbox_callback_chaos=False,
+        sandbox_store_path=None,
+        sandbox_sse_heartbeat_s=0.3,
+        sandbox_smtp_port=free_port(),
+        sandbox_webhook_timeout_s=5.0,
+    )
+    runtime = build_runtime(settings)
+    assert await runtime.start_smtp()
+    server = http_server(runtime.app, "127.0.0.1", port)
+    task = await _serve(server)
+    yield Sandbox(runtime, f"http://127.0.0.1:{port}")
+    runtime.phone.close()
+    await _shutdown(server, task)
+    await runtime.close()
+
+
+@pytest.fixture
+async def phone_client(
+    phone_sandbox: Sandbox, fake_intake: FakeIntake
+) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(
+        base_url=phone_sandbox.base_url, auth=(ACCOUNT_SID, AUTH_TOKEN), timeout=10
+    ) as c:
+        (await c.post("/_sandbox/reset")).raise_for_status()
+        fake_intake.calls.clear()
+        fake_intake.voice_enabled = False
+        yield c

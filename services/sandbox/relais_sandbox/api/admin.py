@@ -85,8 +85,11 @@ async def list_sent(
 
 @router.post("/reset")
 async def reset(request: Request) -> dict[str, str]:
-    """Forget all messages and faults; stop pending callbacks."""
+    """Forget all messages, faults, the patient phone's contacts and the mails; stop pending
+    callbacks."""
     await _service(request).reset()
+    request.app.state.phone.reset()
+    request.app.state.mail.mailbox.clear()
     return {"status": "reset"}
 
 

@@ -1,4 +1,5 @@
-"""The sandbox's FastAPI application (more pages, e.g. a patient phone, plug in as routers)."""
+"""The sandbox's FastAPI application: the Twilio-compatible API, `/_sandbox`, and the pages
+(patient phone, mail sink)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from relais_shared.http import install_problem_handlers, ops_router
 
+from ..adapters.smtp_sink import SmtpSink
 from ..domain.errors import TwilioError
+from ..mailsink import MailSink
+from ..phone import PatientPhone
 from ..service import SandboxService
-from . import admin, messages
+from . import admin, mail, messages, pages, phone
 from .auth import WWW_AUTHENTICATE
 
 
@@ -17,16 +21,31 @@ async def _on_twilio_error(_request: Request, exc: TwilioError) -> JSONResponse:
     return JSONResponse(exc.body(), status_code=exc.status, headers=headers)
 
 
-def create_app(service: SandboxService) -> FastAPI:
+def create_app(
+    service: SandboxService,
+    patient_phone: PatientPhone,
+    mail_sink: MailSink,
+    smtp: SmtpSink | None = None,
+    *,
+    sse_heartbeat_s: float = 15.0,
+) -> FastAPI:
     app = FastAPI(
-        title="Relais SMS sandbox",
+        title="Relais sandbox",
         version="1",
-        description="A local Twilio-compatible SMS provider for development and tests.",
+        description="A local Twilio-compatible SMS provider, a patient phone and an SMTP sink "
+        "for development and tests.",
     )
     app.state.sandbox = service
+    app.state.phone = patient_phone
+    app.state.mail = mail_sink
+    app.state.smtp = smtp
+    app.state.sse_heartbeat_s = sse_heartbeat_s
     install_problem_handlers(app)
     app.add_exception_handler(TwilioError, _on_twilio_error)  # type: ignore[arg-type]
     app.include_router(ops_router({}))
     app.include_router(messages.router)
     app.include_router(admin.router)
+    app.include_router(phone.router)
+    app.include_router(mail.router)
+    app.include_router(pages.router)
     return app
