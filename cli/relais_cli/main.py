@@ -98,6 +98,13 @@ def _max_contacts(raw: str) -> int:
     return value
 
 
+def _cmd_directory(args: argparse.Namespace) -> int:
+    from . import directory
+
+    return directory.run(args.database_url or RelaisSettings().database_url, args.action,
+                         args.file, args.replace)
+
+
 def _cmd_dlq(args: argparse.Namespace) -> int:
     from . import dlq
 
@@ -141,6 +148,21 @@ def build_parser() -> argparse.ArgumentParser:
     contracts_sub.add_parser("export", help="regenerate the JSON Schemas").set_defaults(
         func=_cmd_contracts_export
     )
+    directory = sub.add_parser(
+        "directory", help="service directory: import YAML (an empty DB, or --replace), export"
+    )
+    directory_sub = directory.add_subparsers(dest="action", required=True)
+    directory_import = directory_sub.add_parser(
+        "import", help="load a YAML directory (a new version; --replace over the current one)"
+    )
+    directory_import.add_argument("file")
+    directory_import.add_argument("--replace", action="store_true",
+                                  help="replace the directory the database holds")
+    directory_export = directory_sub.add_parser("export", help="print the directory as YAML")
+    directory_export.set_defaults(file=None, replace=False)
+    for parser_ in (directory_import, directory_export):
+        parser_.add_argument("--database-url", default=os.environ.get("RELAIS_DATABASE_URL"))
+    directory.set_defaults(func=_cmd_directory)
     dlq = sub.add_parser("dlq", help="dead letters: list, show (bodies redacted), replay")
     dlq.add_argument("action", choices=["list", "show", "replay"])
     dlq.add_argument("refs", nargs="*", help="TOPIC:PARTITION:OFFSET as printed by list")

@@ -7,9 +7,10 @@ transaction through the outbox.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import asyncpg
@@ -29,9 +30,9 @@ from relais_shared.logging import get_logger
 from relais_shared.outbox import enqueue
 from structlog.contextvars import bound_contextvars
 
-from .adapters import identity
+from .adapters import directory, identity
 from .adapters import repository as repo
-from .domain.eta import answer_deadline, word_deadline
+from .domain.assignment import AssignmentPlan, overflow_chain, plan_assignment
 from .domain.routing import RoutingDecision, route_contact
 
 log = get_logger(__name__)
@@ -57,6 +58,7 @@ TRANSIENT_DB_ERRORS = (
 class RouterContext:
     pool: asyncpg.Pool
     thread_window_hours: int = 72
+    directory: directory.DirectoryCache = field(default_factory=directory.DirectoryCache)
 
 
 def reference_for(conversation_id: uuid.UUID) -> str:
@@ -122,12 +124,11 @@ async def _thread_contact(
     conversation_id = uuid7()
     now = datetime.now(timezone.utc)
     lang = "en" if (contact.lang or "").startswith("en") else "fr"
-    sla = await repo.team_sla(conn, site_id, decision.team)
-    deadline = answer_deadline(now, decision.priority, sla)
-    eta = word_deadline(deadline, now, site["timezone"], lang)
-    explanation = {**decision.explanation, "eta": {"priority": decision.priority,
-                   "sla_hours": (sla or {}).get(decision.priority), "deadline": deadline.isoformat()}}
     reference = reference_for(conversation_id)
+    plan = await _assign(ctx, conn, site_id, decision, now, lang, reference)
+    explanation = {**decision.explanation, **plan.explanation()}
+    decision = dataclasses.replace(decision, team=plan.team)  # after overflow
+    eta = plan.eta_words
     await repo.insert_conversation(
         conn,
         conversation_id=conversation_id,
@@ -149,17 +150,62 @@ async def _thread_contact(
     for kind in ("created", "routed"):
         await _emit(
             conn, topics.CONVERSATION_EVENTS, conv_key,
-            _conversation_event(conv_key, kind, contact, decision, explanation), site_id, corr,
+            _conversation_event(conv_key, kind, contact, decision, explanation,
+                                plan.routed_details() if kind == "routed" else None),
+            site_id, corr,
         )
-    await _request_ack(conn, site, conv_key, contact, decision, reference, eta, lang, corr)
+    await _request_ack(conn, site, conv_key, contact, decision, reference, eta, lang, corr,
+                       plan.ack_eta_params)
+    if plan.escalation is not None:
+        await _request_on_call(conn, site, conv_key, contact, plan, corr)
     log.info("contact_routed", conversation_id=conv_key, team=decision.team,
              priority=decision.priority, needs_triage=decision.needs_triage)
     return "new_conversation", decision.team
 
 
+async def _assign(
+    ctx: RouterContext, conn: asyncpg.Connection, site_id: str, decision: RoutingDecision,
+    now: datetime, lang: str, reference: str,
+) -> AssignmentPlan:
+    """Directory step: the team after capacity overflow, its hours, the ETA, on-call."""
+    found = await ctx.directory.site(conn, site_id)
+    if found is None:
+        raise InvalidMessage(f"unknown site {site_id!r}")
+    site, version = found
+    chain = overflow_chain(site, decision.team)
+    loads = await directory.team_loads(conn, site_id, chain, decision.priority)
+    history = await ctx.directory.history(conn, site_id, chain, now)
+    return plan_assignment(site, version, decision.team, decision.priority, loads, history,
+                           now, lang, reference)
+
+
+async def _request_on_call(
+    conn: asyncpg.Connection, site: asyncpg.Record, conversation_id: str,
+    contact: ContactReceived, plan: AssignmentPlan, corr: str,
+) -> None:
+    """Out of hours, a P1 is told to the site's on-call person: staff, no patient content."""
+    escalation = plan.escalation
+    assert escalation is not None
+    nid = new_id()
+    request = NotifyRequested(
+        notification_id=nid, conversation_id=conversation_id, kind="reply",
+        lang=escalation.lang,  # type: ignore[arg-type]
+        sender_profile=site["sender_kind"], channel=escalation.channel,  # type: ignore[arg-type]
+        address=escalation.address, text=escalation.text,
+        params={"to_role": "on_call", **({"sms_from": site["sms_from"]} if site["sms_from"] else {})},
+        priority="P1", dedupe_key=f"on_call:{contact.dedupe_key}",
+    )
+    await repo.insert_message(
+        conn, conversation_id=uuid.UUID(conversation_id), direction="out",
+        channel=escalation.channel, kind="on_call_escalation", dedupe_key=request.dedupe_key,
+        notification_id=uuid.UUID(nid), body=escalation.text, delivery_status="queued",
+    )
+    await _emit(conn, topics.NOTIFY_REQUESTED, conversation_id, request, site["id"], corr)
+
+
 def _conversation_event(
     conversation_id: str, kind: str, contact: ContactReceived, decision: RoutingDecision,
-    explanation: dict,
+    explanation: dict, details: dict | None = None,
 ) -> ConversationEvent:
     return ConversationEvent(
         conversation_id=conversation_id,
@@ -170,6 +216,7 @@ def _conversation_event(
         urgent=decision.urgent,
         needs_triage=decision.needs_triage,
         explanation=explanation if kind == "routed" else None,
+        details=details or {},
     )
 
 
@@ -221,6 +268,7 @@ async def _request_ack(
     eta: str,
     lang: str,
     corr: str,
+    eta_params: dict | None = None,
 ) -> None:
     if contact.sender.kind not in ("phone", "email", "chat"):
         return
@@ -242,7 +290,9 @@ async def _request_ack(
             params={
                 "team": await repo.team_name(conn, site["id"], decision.team, lang),
                 "reference": reference,
-                "clinic": site["name"],
+                "clinic": site["clinic_name"] or site["name"],
+                **({"sms_from": site["sms_from"]} if site["sms_from"] else {}),
+                **((eta_params or {}) if kind != "emergency_guidance" else {}),
                 "suicidal": any(
                     f.get("category") == "suicidal"
                     for f in decision.explanation.get("red_flags", [])
