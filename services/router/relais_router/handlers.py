@@ -33,7 +33,7 @@ from structlog.contextvars import bound_contextvars
 from .adapters import directory, identity
 from .adapters import repository as repo
 from .domain.assignment import AssignmentPlan, overflow_chain, plan_assignment
-from .domain.routing import RoutingDecision, route_contact
+from .domain.routing import RoutingDecision, RoutingInput, route_contact
 
 log = get_logger(__name__)
 SOURCE = "router"
@@ -120,7 +120,10 @@ async def _thread_contact(
                  via=choice.reason)
         return "threaded", team
     await _close_stale(conn, choice.close_stale, site_id, corr)
-    decision = route_contact(contact.subject, contact.text, contact.kind)
+    decision = route_contact(RoutingInput(
+        channel=contact.channel, kind=contact.kind, subject=contact.subject, text=contact.text,
+        recipient=contact.recipient, metadata=contact.metadata,
+    ))
     conversation_id = uuid7()
     now = datetime.now(timezone.utc)
     lang = "en" if (contact.lang or "").startswith("en") else "fr"

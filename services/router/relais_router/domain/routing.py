@@ -1,15 +1,24 @@
-"""Team assignment: red flags first, then weighted keyword rules per team.
+"""Team assignment for a new conversation: red flags first, then intent, always explained.
 
-Deliberately simple placeholder rules (the routing engine replaces them behind
-the same `route_contact` interface); every decision carries its explanation.
+1. Red flags (`redflags.detect_red_flags`): a current life-threatening sign makes the
+   contact P1 urgent for `soins`; a negated, hypothetical or ambiguous one sends it to
+   human triage (P2, short SLA) — never silently to "not urgent".
+2. Explicit signals (`intents.explicit_signal`): IVR digit, chat menu, mailbox alias,
+   SMS keyword.
+3. The classifier over subject and text (quoted history and signatures stripped);
+   below the confidence threshold the contact goes to `accueil`, marked needs triage.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .text import fold
+from .classifier import Classifier, IntentResult, WeightedRulesClassifier
+from .intents import explicit_signal
+from .redflags import RedFlagReport, detect_red_flags
+from .text import strip_quoted_and_signature, strip_reply_prefix
 
 TEAMS = (
     "accueil",
@@ -22,42 +31,26 @@ TEAMS = (
 )
 TRIAGE_TEAM = "accueil"
 URGENT_TEAM = "soins"
-CONFIDENCE_THRESHOLD = 0.5
-RULES_VERSION = "keywords-v1"
+CLINICAL_TRIAGE_TEAM = "soins"
+CONFIDENCE_THRESHOLD = 0.45
+RULES_VERSION = "routing-2026.11-r2"
+PRIORITY_URGENT, PRIORITY_TRIAGE, PRIORITY_DEFAULT = "P1", "P2", "P3"
 
-# Folded phrases (accents stripped, lower case). A hit makes the contact P1 urgent.
-RED_FLAGS: dict[str, tuple[str, ...]] = {
-    "chest_pain": ("douleur thoracique", "mal a la poitrine", "chest pain"),
-    "breathing": ("difficulte a respirer", "du mal a respirer", "j etouffe", "can t breathe",
-                  "cannot breathe", "short of breath"),
-    "stroke": ("avc", "paralysie du visage", "bouche de travers", "stroke"),
-    "unconscious": ("perte de connaissance", "inconscient", "s est evanoui", "unconscious",
-                    "passed out"),
-    "bleeding": ("saignement abondant", "hemorragie", "heavy bleeding"),
-    "suicidal": ("idees suicidaires", "me suicider", "envie de mourir", "en finir",
-                 "suicidal", "kill myself"),
-    "seizure": ("convulsion", "crise d epilepsie", "seizure"),
-    "anaphylaxis": ("anaphylaxie", "gonfle la gorge", "anaphylaxis", "throat swelling"),
-    "overdose": ("overdose", "intoxication", "surdosage"),
-}
 
-TEAM_KEYWORDS: dict[str, dict[str, float]] = {
-    "rendez-vous": {"rendez vous": 1.0, "rdv": 1.0, "annuler": 0.6, "deplacer": 0.6,
-                    "reporter": 0.5, "appointment": 1.0, "reschedule": 1.0, "cancel": 0.5,
-                    "consultation": 0.4, "creneau": 0.6, "disponibilite": 0.4},
-    "ordonnances": {"ordonnance": 1.0, "renouvellement": 0.8, "renouveler": 0.8,
-                    "prescription": 1.0, "medicament": 0.5, "refill": 0.8, "traitement": 0.3},
-    "resultats": {"resultat": 1.0, "analyse": 0.7, "prise de sang": 0.8, "bilan": 0.6,
-                  "radio": 0.6, "irm": 0.7, "scanner": 0.6, "results": 1.0, "test result": 1.0},
-    "facturation": {"facture": 1.0, "paiement": 0.8, "rembourse": 0.8, "mutuelle": 0.9,
-                    "tiers payant": 1.0, "tarif": 0.6, "invoice": 1.0, "bill": 0.8,
-                    "payment": 0.8, "refund": 0.8},
-    "soins": {"douleur": 0.6, "fievre": 0.7, "symptome": 0.7, "pansement": 0.8, "plaie": 0.7,
-              "pain": 0.6, "fever": 0.7, "vaccin": 0.5, "infirmier": 0.6},
-    "relations-patients": {"plainte": 1.0, "reclamation": 1.0, "mecontent": 0.8,
-                           "dossier medical": 1.0, "rgpd": 1.0, "remercier": 0.6,
-                           "complaint": 1.0, "medical record": 1.0, "merci beaucoup": 0.4},
-}
+@dataclass(frozen=True)
+class RoutingInput:
+    """What routing looks at: the contact's channel, kind, words, recipient and metadata.
+
+    `ivr_menu` is the site's digit → team menu from the directory when it has one.
+    """
+
+    channel: str = "other"
+    kind: str = "message"
+    subject: str | None = None
+    text: str | None = None
+    recipient: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+    ivr_menu: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -68,79 +61,132 @@ class RoutingDecision:
     needs_triage: bool
     confidence: float
     explanation: dict[str, Any] = field(default_factory=dict)
+    red_flag_categories: tuple[str, ...] = ()
+    emergency_numbers: tuple[str, ...] = ()
+
+    @property
+    def suicidal(self) -> bool:
+        return "suicidal" in self.red_flag_categories
 
 
-def find_red_flags(folded: str) -> list[tuple[str, str]]:
-    """(category, phrase) pairs found in folded text."""
-    return [
-        (category, phrase)
-        for category, phrases in RED_FLAGS.items()
-        for phrase in phrases
-        if f" {phrase} " in folded
-    ]
+_DEFAULT_CLASSIFIER: Classifier = WeightedRulesClassifier()
 
 
-def score_teams(folded: str) -> dict[str, tuple[float, list[str]]]:
-    scores: dict[str, tuple[float, list[str]]] = {}
-    for team, keywords in TEAM_KEYWORDS.items():
-        evidence = [kw for kw in keywords if f" {kw}" in folded]
-        if evidence:
-            scores[team] = (sum(keywords[kw] for kw in evidence), evidence)
-    return scores
+def _red_flag_explanation(report: RedFlagReport) -> dict[str, Any]:
+    explained: dict[str, Any] = {
+        "red_flags": [h.as_dict() for h in report.urgent_hits],
+    }
+    if report.triage_hits:
+        explained["red_flags_triage"] = [h.as_dict() for h in report.triage_hits]
+    if report.noted_hits:
+        explained["red_flags_set_aside"] = [h.as_dict() for h in report.noted_hits]
+    return explained
 
 
-def route_contact(subject: str | None, text: str | None, kind: str = "message") -> RoutingDecision:
+def _intent_explanation(intent: IntentResult, source: str, classifier: Classifier) -> dict[str, Any]:
+    return {
+        "team": intent.team,
+        "confidence": intent.confidence,
+        "evidence": list(intent.evidence),
+        "source": source,
+        "classifier": classifier.version,
+        "scores": intent.scores,
+    }
+
+
+def route_contact(contact: RoutingInput, classifier: Classifier | None = None,
+                  threshold: float = CONFIDENCE_THRESHOLD) -> RoutingDecision:
     """Decide the team, priority and triage flag for a new conversation, with why."""
-    folded = fold(f"{subject or ''} {text or ''}")
-    flags = find_red_flags(folded)
-    if flags:
+    classifier = classifier or _DEFAULT_CLASSIFIER
+    subject = strip_reply_prefix(contact.subject or "").strip()
+    raw_text = contact.text or ""
+    text = strip_quoted_and_signature(raw_text) if raw_text.strip() else ""
+    report = detect_red_flags(f"{subject}\n{text}")
+    common: dict[str, Any] = {
+        "threshold": threshold,
+        "rules_version": RULES_VERSION,
+        "history_or_signature_removed": text != raw_text.strip() and bool(raw_text.strip()),
+        **_red_flag_explanation(report),
+    }
+
+    if report.urgent:
         return RoutingDecision(
-            team=URGENT_TEAM,
-            priority="P1",
-            urgent=True,
-            needs_triage=False,
+            team=URGENT_TEAM, priority=PRIORITY_URGENT, urgent=True, needs_triage=False,
             confidence=1.0,
-            explanation={
-                "rule": "red_flag",
-                "red_flags": [{"category": c, "evidence": p} for c, p in flags],
-                "confidence": 1.0,
-                "rules_version": RULES_VERSION,
-            },
+            explanation={"rule": "red_flag", "confidence": 1.0, "alternatives": [],
+                         "emergency": {"numbers": list(report.emergency_numbers),
+                                       "suicidal": report.suicidal},
+                         **common},
+            red_flag_categories=report.categories,
+            emergency_numbers=report.emergency_numbers,
         )
-    if kind in ("missed_call", "voicemail") and not folded.strip():
-        return RoutingDecision(
-            team=TRIAGE_TEAM,
-            priority="P3",
-            urgent=False,
-            needs_triage=True,
-            confidence=0.0,
-            explanation={"rule": "call_without_transcript", "confidence": 0.0,
-                         "rules_version": RULES_VERSION},
-        )
-    scores = score_teams(folded)
-    ranked = sorted(scores.items(), key=lambda item: item[1][0], reverse=True)
-    total = sum(score for score, _ in scores.values())
-    alternatives = [{"team": t, "score": round(s, 2)} for t, (s, _) in ranked[1:4]]
-    if not ranked:
-        confidence, team, evidence = 0.0, TRIAGE_TEAM, []
+
+    if not (subject or text).strip() and contact.kind in ("voicemail", "missed_call"):
+        return _call_without_words(contact, common)
+
+    signal = explicit_signal(contact.channel, contact.recipient, raw_text, contact.metadata,
+                             contact.ivr_menu)
+    intent = classifier.classify(subject, text)
+    if signal is not None:
+        team, confidence, rule = signal.team, signal.confidence, "explicit_signal"
+        alternatives = [{"team": intent.team, "confidence": intent.confidence,
+                         "source": "classifier"}] if intent.team != signal.team else []
+        intent_info = {"team": signal.team, "confidence": confidence, "source": signal.source,
+                       "evidence": [signal.value],
+                       "classifier": _intent_explanation(intent, "classifier", classifier)}
     else:
-        team, (best, evidence) = ranked[0]
-        confidence = round(min(1.0, best) * best / total, 3)
-    needs_triage = confidence < CONFIDENCE_THRESHOLD
-    chosen = TRIAGE_TEAM if needs_triage else team
+        team, confidence, rule = intent.team, intent.confidence, "classifier"
+        alternatives = [{"team": t, "score": s} for t, s in intent.alternatives]
+        intent_info = _intent_explanation(intent, "classifier", classifier)
+
+    confident = confidence >= threshold
+    if report.needs_triage:
+        # Risky words that are negated, hypothetical or ambiguous: a person looks soon.
+        chosen = team if confident else CLINICAL_TRIAGE_TEAM
+        return RoutingDecision(
+            team=chosen, priority=PRIORITY_TRIAGE, urgent=False, needs_triage=True,
+            confidence=confidence,
+            explanation={"rule": "red_flag_triage", "best_candidate": team,
+                         "confidence": confidence, "intent": intent_info,
+                         "alternatives": alternatives, **common},
+        )
+    if not confident:
+        return RoutingDecision(
+            team=TRIAGE_TEAM, priority=PRIORITY_DEFAULT, urgent=False, needs_triage=True,
+            confidence=confidence,
+            explanation={"rule": "below_threshold", "best_candidate": team,
+                         "confidence": confidence, "intent": intent_info,
+                         "evidence": intent_info.get("evidence", []),
+                         "alternatives": alternatives, **common},
+        )
     return RoutingDecision(
-        team=chosen,
-        priority="P3",
-        urgent=False,
-        needs_triage=needs_triage,
+        team=team, priority=PRIORITY_DEFAULT, urgent=False, needs_triage=False,
         confidence=confidence,
-        explanation={
-            "rule": "below_threshold" if needs_triage else "keywords",
-            "best_candidate": team,
-            "evidence": evidence,
-            "confidence": confidence,
-            "threshold": CONFIDENCE_THRESHOLD,
-            "alternatives": alternatives,
-            "rules_version": RULES_VERSION,
-        },
+        explanation={"rule": rule, "confidence": confidence, "intent": intent_info,
+                     "evidence": intent_info.get("evidence", []),
+                     "alternatives": alternatives, **common},
+    )
+
+
+def _call_without_words(contact: RoutingInput, common: dict[str, Any]) -> RoutingDecision:
+    """A voicemail without transcript is listened to soon; a missed call gets a callback."""
+    signal = explicit_signal(contact.channel, contact.recipient, None, contact.metadata,
+                             contact.ivr_menu)
+    if contact.kind == "voicemail":
+        # Red-flag detection never depends on a transcript: someone listens, soon.
+        return RoutingDecision(
+            team=signal.team if signal else TRIAGE_TEAM, priority=PRIORITY_TRIAGE,
+            urgent=False, needs_triage=True, confidence=signal.confidence if signal else 0.0,
+            explanation={"rule": "voicemail_to_listen", "confidence": 0.0, "alternatives": [],
+                         **({"intent": {"team": signal.team, "source": signal.source,
+                                        "evidence": [signal.value]}} if signal else {}),
+                         **common},
+        )
+    return RoutingDecision(
+        team=signal.team if signal else TRIAGE_TEAM, priority=PRIORITY_DEFAULT, urgent=False,
+        needs_triage=signal is None, confidence=signal.confidence if signal else 0.0,
+        explanation={"rule": "missed_call_callback", "confidence": 0.0, "alternatives": [],
+                     **({"intent": {"team": signal.team, "source": signal.source,
+                                    "evidence": [signal.value]}} if signal else {}),
+                     **common},
     )

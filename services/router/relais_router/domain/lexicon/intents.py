@@ -1,0 +1,225 @@
+"""Intent lexicon: weighted FR/EN features per team, and explicit-signal tables.
+
+Features use the `text.Pattern` syntax (folded, shorthand-expanded words; ``|``
+alternatives, ``*`` stems, spaces between words that follow each other within `gap`).
+A feature counts once per message; its weight is how strongly it points to the team.
+"""
+
+from __future__ import annotations
+
+# (phrases, weight[, gap]) per team. Phrases are separated by commas; inside a phrase,
+# spaces separate words that follow each other within `gap` tokens (default 1).
+Feature = tuple[str, float] | tuple[str, float, int]
+
+TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
+    "rendez-vous": (
+        ("rendez vous, rendezvous", 2.2), ("appointment*", 2.4),
+        ("prendre|reprendre|avoir|obtenir|fixer|caler|booker|reserver|trouver rendez|creneau",
+         1.0, 3),
+        ("annul*, cancel*", 1.6), ("decal*|deplac*|repousser|reporter|report|avancer", 1.5),
+        ("reschedul*|postpone*, move|change|bring appointment|forward|it", 1.2, 2),
+        ("creneau*|disponibilit*|dispo|dispos, place|places libre*|disponible*", 1.2),
+        ("slot|slots|availability, available|free time|slot|today|tomorrow", 1.0),
+        ("consultation|consulter|consult", 0.9), ("teleconsultation|visio|video", 1.4),
+        ("book|booking|booked|schedule|scheduling", 1.8),
+        ("voir|see|passer medecin|doctor|docteur|generaliste|infirmier*|kinesitherapeute|"
+         "gp, sage femme", 0.9, 3),
+        ("recevoir|caser|voir me|nous|mon|ma, me|nous recevoir|caser", 0.5),
+        ("doctolib|agenda|planning", 1.5),
+        ("empechement|empeche|indisponible|retenu|imprevu", 1.3),
+        ("pourrai|pourrais|pourra|peux|peut pas|plus venir|etre|honorer, cannot|can|could "
+         "make|come|attend", 1.4, 2),
+        ("retard, late", 0.9), ("confirm*", 1.0), ("rappel|reminder", 0.6),
+        ("visite domicile, home visit, visite", 1.0),
+        ("premier|nouveau|new rendez|appointment", 0.6, 2),
+        ("suivi, follow up, controle, check up, checkup, visite annuelle", 0.7),
+        ("certificat sport|sportif|licence|club|piscine, sport", 1.0, 3),
+        ("lundi|mardi|mercredi|jeudi|vendredi|samedi|monday|tuesday|wednesday|thursday|"
+         "friday|saturday", 0.5),
+        ("demain|tomorrow, semaine prochaine, next week, matin|apres|morning|afternoon", 0.3),
+        ("#hour", 0.6), ("vaccin*|vaccination|vaccine|jab|shot", 0.6),
+        ("frottis|depistage|smear", 0.4),
+        ("dentiste|ophtalmologue|gynecologue|pediatre|dermatologue|cardiologue|psychiatre|"
+         "specialist*, sage femme", 0.5),
+    ),
+    "ordonnances": (
+        ("ordonnance*|prescription*|prescrire|prescrit|prescribe*", 2.6),
+        ("renouvel*|renew*|refill*|repeat", 1.8),
+        ("medicament*|medication*|medicine*|traitement*|treatment", 1.0),
+        ("pharmacie|pharmacien*|pharmacist|pharmacy|chemist", 1.6),
+        ("boite|boites|comprime*|cachet*|gelule*|pilule|pills|tablets|sirop|creme|pommade|"
+         "collyre|inhalateur|spray|patch|patchs|ampoule*", 0.9),
+        ("posologie|dosage|dose|doses|mg", 0.9), ("generique*|generic", 1.0),
+        ("plus|fini|finis|finit|termine|bout|manque|reste, run|running|ran out", 0.7),
+        ("rupture|stock", 0.8),
+        ("doliprane|paracetamol|levothyrox|metformine|kardegic|ventoline|amoxicilline|"
+         "antibiotique*|insuline|seretide|symbicort|xanax|lexomil|stilnox|zolpidem|"
+         "tramadol|ibuprofene|spasfon|inexium|omeprazole|esomeprazole|atorvastatine|"
+         "crestor|amlodipine|ramipril|bisoprolol|lasilix|eliquis|xarelto|previscan|"
+         "methotrexate|lantus|ozempic|seresta|deroxat|seroplex|prozac|dafalgan|"
+         "efferalgan|smecta|augmentin|cortisone|solupred|prednisolone|salbutamol|"
+         "inhaler|statin*|antibiotic*|contraceptive|contraception|sterilet|"
+         "implant|bandelettes|lancettes|seringues|aiguilles|capteur*|orthese|attelle|"
+         "semelles|contention|levothyroxine|thyroxine|sertraline|amoxicillin", 1.2),
+        ("bon transport, transport|taxi|vsl", 0.8),
+        ("arret travail|maladie, sick|fit note, prolongation", 1.6),
+        ("mes|my medicament*|traitement|pills|medication|meds", 0.5),
+    ),
+    "resultats": (
+        ("resultat*|results|result", 2.6),
+        ("analyse*|analysis|laboratoire|lab|labs", 1.5),
+        ("prise sang, bilan sanguin, blood test*|work, bloods, prelevement*", 1.3),
+        ("radio|radiographie|irm|mri|scanner|echographie|echo|ultrasound|mammographie|"
+         "mammogram|biopsie|biopsy|scintigraphie|doppler|endoscopie|coloscopie|"
+         "fibroscopie|colonoscopy, x ray, ct scan", 1.2),
+        ("compte rendu, report", 0.8), ("examen*|exam|exams|test|tests", 0.7),
+        ("pcr|covid|antigenique|serologie|ecbu|urine*|frottis|smear", 0.8),
+        ("ecg|electrocardiogramme|holter|mapa|eeg|emg|spirometrie|efr", 0.8),
+        ("cholesterol|glycemie|hba1c|tsh|thyroide|ferritine|fer|inr|crp|psa|creatinine|"
+         "vitamine|plaquettes|globules|hemoglobine|taux|valeurs|chiffres|levels", 0.9),
+        ("recu|recus|recupere*|received|got|arrive*|disponibles|ready|back", 0.3),
+        ("interpret*|expliquer|explain|comprendre|understand|signifie|mean|means|normaux|"
+         "anormal*|abnormal|eleve*|elevated", 0.6),
+        ("radiologue|radiologie|radiology|imagerie", 0.6),
+    ),
+    "facturation": (
+        ("facture*|facturation|invoice*|billing|bill|bills|billed", 2.6),
+        ("paiement*|payer|paye|payee|payment*|pay|paid|regler|reglement", 1.5),
+        ("rembourse*|remboursement*|refund*|reimburs*", 1.6),
+        ("mutuelle*|complementaire|insurance|insurer", 1.6),
+        ("tiers payant, tiers", 2.0), ("carte vitale, securite sociale, cpam|ameli, "
+                                      "assurance maladie", 1.2),
+        ("feuille soins", 2.0),
+        ("depassement*|honoraires|fee|fees|tarif*|prix|price|cost|coute|coutent|cout|"
+         "combien|charged|charges", 1.2),
+        ("euros|eur|dollars|montant|somme|amount", 1.2),
+        ("devis|quote|estimate", 1.4),
+        ("cheque*|cb|especes|cash|virement, carte bancaire, bank transfer", 1.0),
+        ("preleve*|prelevement|debit*|debited, compte bancaire, bank", 1.0),
+        ("deux fois, twice, doublon, trop percu, overcharged", 0.6),
+        ("cmu|css|ame|ald, prise charge, covered|coverage", 1.0),
+        ("receipt|justificatif|quittance, attestation paiement", 0.6),
+        ("impaye*|relance|unpaid|outstanding|solde", 1.2),
+    ),
+    "soins": (
+        ("symptome*|symptom*", 1.2),
+        ("douleur*|mal|maux|pain|pains|hurt*|ache*|sore", 0.9),
+        ("fievre|fever|febrile|temperature|#temp", 1.3), ("toux|tousse|cough*", 1.2),
+        ("rhume|grippe|angine|otite|sinusite|bronchite|gastro|virus|infection|"
+         "cystite|conjonctivite|eczema|psoriasis|mycose|herpes|zona|varicelle|cold|flu|"
+         "uti|rhinopharyngite|bronchiolite", 1.0),
+        ("vomi*|vomit*|nausee*|nausea|diarrhee|diarrhea|diarrhoea|constip*|vertige*|dizzy|"
+         "dizziness|fatigue*|tired|epuise*|exhausted", 1.0),
+        ("eruption|boutons|plaques|rougeur*|rash|spots|demangeaison*|itch*|gratte|"
+         "bite|gonfle*|swollen|swelling|oedem*|enfle*", 1.0),
+        ("plaie|blessure|wound|cicatri*|suture*|points|stitches|agrafes|pansement*|dressing*|"
+         "bandage", 1.5),
+        ("infirmier*|nurse|soins|soin|injection*|piqure", 0.8),
+        ("effet|effets secondaire*|indesirable*, side effect*, reaction, supporte|tolere", 1.5),
+        ("allergi*|allergique|allergic", 0.8), ("tension, blood pressure, hypertension", 0.8),
+        ("diabete|glycemie|sucre|sugar", 0.5),
+        ("enceinte|grossesse|pregnant|pregnancy|contraction*|regles|period|saign*|bleed*", 0.8),
+        ("bebe|baby|nourrisson|enfant|fils|fille|child|son|daughter", 0.3),
+        ("grave|inquiet*|inquietude|worried|worry|concerned|peur|stresse*|anxieux|anxiety|"
+         "angoisse*, est normal, is normal", 0.9),
+        ("dois|devrais|faut|should je|i|il, que faire, what should, conseil*, advice, "
+         "avis medical, advise", 1.1),
+        ("depuis|since|for jours|semaines|days|weeks|hier|yesterday|matin|morning|nuit", 0.4, 3),
+        ("chute|tombe*|fall|fell|entorse|sprain|brulure|burn|coupure|cut|fracture|bosse|"
+         "bump|hematome|bruise", 1.0),
+        ("respir*|breath*|essouffl*|poitrine|chest|coeur|palpitation*", 0.8),
+        ("mange|manger|eat|eating|boire|drink|dort|sleep|sleeping|poids|weight", 0.4),
+        ("saigne*|sang|blood|bleeding", 0.6),
+        ("tete|head|ventre|stomach|oreille*|ear|ears|yeux|oeil|eye|eyes|gorge|throat|peau|"
+         "skin|dos|back|jambe|leg|bras|arm|genou|knee|pied|foot|cheville|ankle|dent|tooth",
+         0.4),
+    ),
+    "relations-patients": (
+        ("reclamation*|plainte*|complaint*|complain*|grief", 2.6),
+        ("mecontent*|insatisfait*|unhappy|dissatisfied|decu*|decue|disappointed|furieux|"
+         "furious|scandalise*|choque*|outrage*", 1.8),
+        ("inadmissible|inacceptable|unacceptable|scandale*|scandaleux|honte|honteux|"
+         "shameful|lamentable|intolerable|indigne|deplorable, importe quoi", 1.8),
+        ("impoli*|desagreable|rude|irrespectueu*|disrespectful|mepris*|agressi*|arrogant*|"
+         "condescendan*|hautain*|moqu*", 1.5),
+        ("comportement|attitude|behaviour|behavior|manner", 0.9),
+        ("attente|waited|waiting", 0.5),
+        ("personne repond, no one answers|answered, injoignable|unreachable", 1.0, 2),
+        ("remercier|remercie|remerciements|grateful|gratitude|reconnaissant*|bravo|felicit*|"
+         "compliment*|gentillesse|kindness|bienveillance|professionnalisme|chaleureu*, "
+         "super|great|formidable|excellente equipe|team|accueil", 1.4),
+        ("merci infiniment|enormement, thank you so|very much", 0.5),
+        ("dossier medical, medical record*|file, health record*, copie dossier, "
+         "access|copy records|file, acces dossier", 2.4, 2),
+        ("dossier|records|record", 0.7),
+        ("rgpd|gdpr|cnil|confidentialite|privacy|effacement|erasure|rectification, "
+         "donnees personnelles|medicales, personal data, droit acces|oubli, "
+         "supprimer|delete donnees|data|compte", 1.8, 2),
+        ("mediateur|ombudsman|direction|directeur|responsable|manager|avocat|lawyer|"
+         "juridique|legal|signalement|signaler, ordre medecins", 1.2),
+        ("avis|review|feedback|temoignage|suggestion*|questionnaire|satisfaction, "
+         "retour experience", 1.0),
+        ("transfert|transferer|transfer dossier|records|file", 1.2, 2),
+        ("changer|change medecin|doctor", 0.6, 2),
+        ("erreur|error|mistake|faute|negligence", 0.5),
+        ("compte rendu hospitalisation|operatoire|consultation, courrier|lettre|copie|copy", 0.6,
+         2),
+        ("encore une fois, pas normal, toujours pas", 0.4),
+    ),
+    "accueil": (
+        ("horaire*|ouvert|ouverte|ouverts|ferme|fermee|closed|fermeture|ouverture, "
+         "opening hours|times, open", 1.6),
+        ("adresse|address|parking|stationnement|garer|itineraire|directions|bus|metro|tram|"
+         "ascenseur|elevator|handicap*|wheelchair|pmr, acceder, fauteuil roulant", 1.3),
+        ("rappeler|rappelez|recontacter|joindre|reach, call back, callback", 0.8),
+        ("contacter|call|appeler|appel|telephone|phone|numero|number", 0.4),
+        ("medecin traitant, gp, family doctor, nouveau patient, new patient, patientele, "
+         "inscri*|register*, prend|prenez|accept* nouveaux|new patients", 1.0),
+        ("coordonnees, changement adresse, change address, nouveau numero, new number, "
+         "mettre jour, update, mise jour", 0.8),
+        ("oublie*|forgot|forgotten|perdu|lost|objet|parapluie|umbrella|lunettes|glasses|"
+         "sac|bag|veste|jacket|doudou|cles|keys", 0.7),
+        ("information*|renseignement*|info|infos|question|questions|demande|savoir|know|"
+         "wondering|enquiry|inquiry", 0.5),
+        ("garde, on call, week end, weekend, ferie, holiday|holidays|vacances|conges", 0.8),
+        ("stage|stagiaire|emploi|job|candidature|cv|internship|remplacement|locum|"
+         "livraison|delivery|fournisseur|supplier|commercial|partenariat|prospection|"
+         "newsletter|publicite|advertising", 1.4),
+        ("wifi|toilettes|toilets|fax, salle attente, waiting room", 0.6),
+        ("langue|language|interprete|interpreter|traducteur|translator", 0.9),
+    ),
+}
+
+# Explicit signals. IVR digits follow the demo directory's menu; a site's own menu is
+# passed in by the handler when the directory defines one.
+DEFAULT_IVR_MENU: dict[str, str] = {
+    "1": "rendez-vous", "2": "ordonnances", "3": "resultats", "4": "facturation",
+    "5": "soins", "6": "relations-patients", "9": "accueil", "0": "accueil",
+}
+
+# Chat menu choices, mailbox local parts and SMS keywords, folded, to a team.
+TEAM_ALIASES: dict[str, str] = {
+    "rdv": "rendez-vous", "rendez-vous": "rendez-vous", "rendezvous": "rendez-vous",
+    "rendez vous": "rendez-vous", "appointments": "rendez-vous", "appointment": "rendez-vous",
+    "booking": "rendez-vous", "prise-de-rdv": "rendez-vous", "agenda": "rendez-vous",
+    "ordonnances": "ordonnances", "ordonnance": "ordonnances", "ordo": "ordonnances",
+    "prescriptions": "ordonnances", "prescription": "ordonnances", "renouvellement": "ordonnances",
+    "pharmacie": "ordonnances",
+    "resultats": "resultats", "resultat": "resultats", "results": "resultats",
+    "labo": "resultats", "laboratoire": "resultats", "analyses": "resultats",
+    "imagerie": "resultats",
+    "facturation": "facturation", "factures": "facturation", "facture": "facturation",
+    "billing": "facturation", "compta": "facturation", "comptabilite": "facturation",
+    "paiement": "facturation", "tiers-payant": "facturation", "mutuelle": "facturation",
+    "soins": "soins", "infirmerie": "soins", "infirmier": "soins", "infirmiere": "soins",
+    "nurse": "soins", "care": "soins", "conseil-medical": "soins",
+    "relations-patients": "relations-patients", "relations patients": "relations-patients",
+    "reclamations": "relations-patients", "reclamation": "relations-patients",
+    "qualite": "relations-patients", "rgpd": "relations-patients", "dpo": "relations-patients",
+    "feedback": "relations-patients", "complaints": "relations-patients",
+    "accueil": "accueil", "secretariat": "accueil", "contact": "accueil", "info": "accueil",
+    "reception": "accueil",
+}
+# Mailboxes that say nothing about the intent (the classifier decides).
+GENERIC_MAILBOXES = frozenset({"contact", "info", "accueil", "secretariat", "reception",
+                               "bonjour", "hello", "cabinet", "centre", "noreply"})
