@@ -176,7 +176,7 @@ async def _assign(
         raise InvalidMessage(f"unknown site {site_id!r}")
     site, version = found
     chain = overflow_chain(site, decision.team)
-    loads = await directory.team_loads(conn, site_id, chain, decision.priority)
+    loads = await ctx.directory.loads(conn, site, chain, decision.priority)
     history = await ctx.directory.history(conn, site_id, chain, now)
     return plan_assignment(site, version, decision.team, decision.priority, loads, history,
                            now, lang, reference)

@@ -22,6 +22,10 @@ from . import repository as repo
 _LOCK = 0x52454C414953_01
 HISTORY_DAYS = 14
 HISTORY_TTL_SECONDS = 60.0
+# A backlog this long already puts any realistic ETA at the SLA cap: counting further
+# would only cost time. The count is reused for a second (the ETA is an estimate).
+WAITING_COUNT_LIMIT = 2000
+WAITING_TTL_SECONDS = 1.0
 
 
 class DirectoryConflict(Exception):
@@ -58,8 +62,9 @@ async def read_directory(conn: asyncpg.Connection) -> tuple[int, Directory | Non
 
 
 class DirectoryCache:
-    """Per-process memory of parsed sites (by their stored JSON) and of team history
-    (for HISTORY_TTL_SECONDS): the worker reads the directory for every new conversation."""
+    """Per-process memory of parsed sites (by their stored JSON), of team history (for
+    HISTORY_TTL_SECONDS) and of backlog counts (WAITING_TTL_SECONDS): the worker reads the
+    directory and the queues for every new conversation."""
 
     def __init__(self, history_days: int = HISTORY_DAYS,
                  history_ttl: float = HISTORY_TTL_SECONDS) -> None:
@@ -67,6 +72,8 @@ class DirectoryCache:
         self.history_ttl = history_ttl
         self._sites: dict[str, Site] = {}
         self._history: dict[tuple[str, str], tuple[float, TeamHistory]] = {}
+        self._waiting: dict[tuple[str, str, str], tuple[float, int]] = {}
+        self.waiting_ttl = WAITING_TTL_SECONDS
 
     def parse_site(self, document: str) -> Site:
         site = self._sites.get(document)
@@ -86,6 +93,30 @@ class DirectoryCache:
         if row is None:
             return None
         return self.parse_site(row["document"]), row["version"]
+
+    async def loads(self, conn: asyncpg.Connection, site: Site, teams: Sequence[str],
+                    priority: str) -> dict[str, TeamLoad]:
+        """Live loads of `teams`: open counts (exact up to capacity) on every call, for the
+        capacity decision; waiting counts reused for WAITING_TTL_SECONDS."""
+        capacities = []
+        for team_id in teams:
+            team = site.team(team_id)
+            capacities.append(team.capacity if team is not None and team.capacity else 0)
+        clock = time.monotonic()
+        cached = [self._waiting.get((site.id, team, priority)) for team in teams]
+        fresh = all(c is not None and clock - c[0] < self.waiting_ttl for c in cached)
+        counts = await team_loads(conn, site.id, teams, capacities, priority,
+                                  0 if fresh else WAITING_COUNT_LIMIT)
+        loads = {}
+        for team, entry in zip(teams, cached, strict=True):
+            load = counts.get(team, TeamLoad())
+            if fresh:
+                assert entry is not None
+                load = TeamLoad(load.open_conversations, entry[1])
+            else:
+                self._waiting[(site.id, team, priority)] = (clock, load.waiting_ahead)
+            loads[team] = load
+        return loads
 
     async def history(self, conn: asyncpg.Connection, site_id: str, teams: Sequence[str],
                       now: datetime) -> dict[str, TeamHistory]:
@@ -108,17 +139,24 @@ class DirectoryCache:
 
 
 async def team_loads(conn: asyncpg.Connection, site_id: str, teams: Sequence[str],
-                     priority: str) -> dict[str, TeamLoad]:
-    """Open conversations per team, and those still unanswered at this priority or higher."""
+                     capacities: Sequence[int], priority: str,
+                     waiting_limit: int = WAITING_COUNT_LIMIT) -> dict[str, TeamLoad]:
+    """Open conversations per team, counted up to its capacity (all a capacity check needs),
+    and those still unanswered at this priority or higher, counted up to `waiting_limit`:
+    both cost at most that many index entries however long the queues grow."""
     rows = await conn.fetch(
         """
-        SELECT team, count(*) AS open_conversations,
-               count(*) FILTER (WHERE first_response_at IS NULL AND priority <= $3) AS waiting
-        FROM router.conversations
-        WHERE site_id = $1 AND team = ANY($2::text[]) AND status = 'open'
-        GROUP BY team
+        SELECT t.team,
+               (SELECT count(*) FROM (SELECT 1 FROM router.conversations c
+                    WHERE c.site_id = $1 AND c.team = t.team AND c.status = 'open'
+                    LIMIT t.cap) o) AS open_conversations,
+               (SELECT count(*) FROM (SELECT 1 FROM router.conversations c
+                    WHERE c.site_id = $1 AND c.team = t.team AND c.status = 'open'
+                      AND c.first_response_at IS NULL AND c.priority <= $4
+                    LIMIT $5) w) AS waiting
+        FROM unnest($2::text[], $3::int[]) AS t(team, cap)
         """,
-        site_id, list(teams), priority,
+        site_id, list(teams), list(capacities), priority, waiting_limit,
     )
     return {r["team"]: TeamLoad(r["open_conversations"], r["waiting"]) for r in rows}
 

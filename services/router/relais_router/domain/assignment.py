@@ -26,7 +26,8 @@ NO_OVERFLOW_PRIORITIES = frozenset({"P1"})
 
 @dataclass(frozen=True)
 class TeamLoad:
-    """Live counts for a team: open conversations, and those waiting ahead of a new one."""
+    """Live counts for a team: open conversations (the database counts them only up to the
+    team's capacity: enough to know it is full), and those waiting ahead of a new one."""
 
     open_conversations: int = 0
     waiting_ahead: int = 0
