@@ -4,6 +4,8 @@ clinic's acknowledgement arrives in the phone's live thread with its delivery st
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -41,7 +43,7 @@ async def test_a_patient_texts_the_clinic_and_sees_the_acknowledgement_arrive_li
             ack_statuses: list[str] = []
             ack = None
             while "delivered" not in ack_statuses:
-                entry = (await next_event(events, kind="entry", timeout=60)).json()
+                entry = (await next_event(events, kind="entry", timeout=90)).json()
                 if entry["direction"] == "outbound":
                     ack = entry
                     ack_statuses.append(entry["status"])
@@ -72,3 +74,78 @@ async def test_a_simulated_missed_call_shows_what_intake_answered(stack):
         direct = await client.post(stack.url("intake") + "/v1/channels/voice/twilio", data={})
         if incoming["http_status"] == 404:
             assert direct.status_code == 404
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="module")
+async def browser():
+    """Debian's Chromium driven by Playwright (Playwright cannot download browsers here)."""
+    import os
+
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium (scripts/bootstrap.sh)")
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        chromium = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        await chromium.close()
+
+
+async def test_in_a_browser_the_patient_texts_the_clinic_by_keyboard_and_reads_the_reply(
+    stack, browser
+):
+    from playwright.async_api import expect
+
+    phone = unique_phone()
+    context = await browser.new_context(viewport={"width": 820, "height": 1180})  # a tablet
+    page = await context.new_page()
+    console: list[str] = []
+    page.on("console", lambda message: console.append(message.text))
+    try:
+        await page.goto(stack.url("sandbox") + "/phone?number=" + phone.replace("+", "%2B"))
+        assert await page.locator("html").get_attribute("lang") == "fr"
+        await page.get_by_role("heading", name="Téléphone patient").wait_for()
+        await page.get_by_text("En direct").wait_for(timeout=10_000)
+
+        # A wrong number is refused on the page, said in words, and flagged to assistive tech.
+        number = page.get_by_label("Numéro du patient")
+        await number.fill("06 12")
+        await number.press("Enter")
+        await page.get_by_text("Numéro invalide").wait_for()
+        assert await number.get_attribute("aria-invalid") == "true"
+        await number.fill(phone)
+        await number.press("Enter")
+
+        # Type and send with the keyboard only; the text holds markup that must stay text.
+        body = page.get_by_label("Votre SMS")
+        await body.fill("Bonjour <img src=x onerror=alert(1)> je voudrais un rendez-vous")
+        await body.press("Control+Enter")
+        inbound = page.locator("#thread li.msg.inbound")
+        await inbound.get_by_text("200 accepté").wait_for(timeout=30_000)
+        assert "<img src=x onerror=alert(1)>" in await inbound.inner_text()
+        outbound = page.locator("#thread li.msg.outbound")
+        await outbound.get_by_text("distribué").wait_for(timeout=90_000)
+        assert "112" in await outbound.inner_text()
+        assert await page.locator("#thread img").count() == 0
+
+        # English toggle: the page, the thread and the last result switch language.
+        await page.get_by_role("button", name="English").click()
+        assert await page.locator("html").get_attribute("lang") == "en"
+        await page.get_by_role("heading", name="Patient phone").wait_for()
+        await outbound.get_by_text("delivered").wait_for()
+        await page.get_by_text("SMS handed to Relais as Twilio would.").wait_for()
+
+        # The missed call shows what intake answered, whatever it is.
+        await page.get_by_role("button", name="Simulate a missed call").click()
+        call = page.locator("#thread li.msg.inbound").filter(has_text="Simulated missed call")
+        await page.get_by_text("Missed call handed to Relais as Twilio would.").wait_for()
+        # Whatever intake answered (404 until it has a voice channel), never "waiting".
+        await expect(call).not_to_contain_text("waiting for an answer", timeout=10_000)
+        await expect(call).to_contain_text(re.compile(r"Incoming call — Intake: \d{3} "))
+        assert not [m for m in console if "Content Security Policy" in m or "Refused to" in m]
+    finally:
+        await context.close()

@@ -29,6 +29,11 @@ async def index() -> RedirectResponse:
     return RedirectResponse("/phone", status_code=307)
 
 
+@router.get("/favicon.ico")
+async def favicon() -> Response:
+    return Response(status_code=204)
+
+
 @router.get("/phone")
 async def phone_page() -> Response:
     """The patient phone: text the clinic, simulate a missed call, see the thread live."""

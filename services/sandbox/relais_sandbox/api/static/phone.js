@@ -126,7 +126,7 @@
   };
 
   const $ = (id) => document.getElementById(id);
-  const state = { lang: "fr", number: null, source: null, entries: new Map(), live: false };
+  const state = { lang: "fr", number: null, source: null, entries: new Map(), live: false, result: null };
 
   function colon() {
     return state.lang === "fr" ? " : " : ": "; // French typography puts a space before
@@ -178,6 +178,8 @@
     toggle.lang = state.lang === "fr" ? "en" : "fr";
     try { window.localStorage.setItem("relais-phone-lang", state.lang); } catch (e) { /* private mode */ }
     updateCount();
+    if (state.result) $("result").replaceChildren(...state.result());
+    if (!$("patient-error").hidden) $("patient-error").textContent = t("bad_number");
     setStreamState(state.number ? (state.live ? "stream_live" : "stream_connecting") : "stream_idle");
     render();
   }
@@ -287,9 +289,10 @@
     return number;
   }
 
-  function showResult(lines) {
-    const box = $("result");
-    box.replaceChildren(...lines);
+  // The result box is kept as a function of the language, so the toggle re-renders it.
+  function showResult(build) {
+    state.result = build;
+    $("result").replaceChildren(...build());
   }
 
   function problemText(problem) {
@@ -312,18 +315,21 @@
   }
 
   function resultLines(summaryKey, attempts) {
-    const lines = [el("p", null, t(summaryKey))];
-    attempts.forEach((attempt) => lines.push(outcomeLine(attempt)));
-    return lines;
+    return () => [el("p", null, t(summaryKey)), ...attempts.map(outcomeLine)];
+  }
+
+  function message(className, key, detail) {
+    return () => [el("p", className, t(key) + (detail === undefined ? "" : detail()))];
   }
 
   async function act(button, progressKey, path, payload, summaryKey) {
     button.disabled = true;
-    showResult([el("p", null, t(progressKey))]);
+    showResult(message(null, progressKey));
     try {
       const answer = await post(path, payload);
       if (!answer.ok) {
-        showResult([el("p", "refused", t("not_sent") + " (" + answer.status + ")" + colon() + problemText(answer.body))]);
+        showResult(message("refused", "not_sent",
+          () => " (" + answer.status + ")" + colon() + problemText(answer.body)));
         return null;
       }
       const attempts = Array.isArray(answer.body.intake) ? answer.body.intake : [answer.body.intake];
@@ -331,7 +337,7 @@
       upsert(answer.body.entry);
       return answer.body.entry;
     } catch (e) {
-      showResult([el("p", "refused", t("not_sent") + colon() + e.message)]);
+      showResult(message("refused", "not_sent", () => colon() + e.message));
       return null;
     } finally {
       button.disabled = false;
@@ -350,8 +356,8 @@
     const number = ensureThread();
     if (!number) return;
     const body = $("sms-body");
-    if (!body.value.trim()) { showResult([el("p", "refused", t("empty_body"))]); body.focus(); return; }
-    if (body.value.length > MAX_BODY) { showResult([el("p", "refused", t("long_body"))]); body.focus(); return; }
+    if (!body.value.trim()) { showResult(message("refused", "empty_body")); body.focus(); return; }
+    if (body.value.length > MAX_BODY) { showResult(message("refused", "long_body")); body.focus(); return; }
     const entry = await act($("send-sms"), "sending", "/_sandbox/phone/sms",
       { from: number, to: $("clinic-number").value, body: body.value }, "sent_result");
     if (entry && entry.status === "accepted") { body.value = ""; updateCount(); }
