@@ -23,6 +23,7 @@ from ..domain.threading import (
     choose_thread,
     csat_rating,
     email_thread_ids,
+    lone_rating,
     outbound_message_id,
 )
 from . import repository as repo
@@ -108,8 +109,8 @@ async def _csat_hook(
 ) -> tuple[int | None, uuid.UUID | None]:
     """CSAT hook: a lone 1–5 answering a recent survey is a rating (the survey is not built
     yet; once `csat_survey` messages exist this starts matching)."""
-    if csat_rating(contact.text, survey_sent_at=now, agent_replied_since=False, now=now) is None:
-        return None, None  # not a lone 1-5: skip the lookup
+    if lone_rating(contact.text) is None:
+        return None, None  # not a lone 1-5: no survey lookup
     survey = await repo.latest_csat_survey(conn, correspondent_id, site_id)
     if survey is None:
         return None, None
@@ -366,3 +367,165 @@ async def latest_conversation_at(
         " ORDER BY created_at DESC, id DESC LIMIT 1",
         correspondent_id, site_id,
     )
+
+
+# --- read models --------------------------------------------------------------------------
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def correspondent_view(row: asyncpg.Record) -> dict[str, Any]:
+    """An address as the inbox shows it: unverified addresses say so."""
+    return {
+        "id": str(row["id"]),
+        "address": row["address"],
+        "kind": row["kind"],
+        "verified": row["verified"],
+        "verification": (
+            {"method": row["verification_method"], "by": row["verified_by"],
+             "at": _iso(row["verified_at"])} if row["verified"] else None
+        ),
+        "is_mobile": row["is_mobile"],
+        "number_type": row["number_type"],
+        "unparsed": row["unparsed"],
+    }
+
+
+def link_view(row: asyncpg.Record, *, address_verified: bool) -> dict[str, Any]:
+    return {
+        "id": str(row["id"]),
+        "correspondent_id": str(row["correspondent_id"]),
+        "patient_id": str(row["patient_id"]),
+        "relation": row["relation"],
+        "verified": row["verified"],
+        "trusted": rules.trusted(row["verified"], address_verified),
+        "verified_by": row["verified_by"],
+        "verified_at": _iso(row["verified_at"]),
+        "verification_method": row["verification_method"],
+        "created_by": row["created_by"],
+        "created_at": row["created_at"].isoformat(),
+        "unlinked_by": row["unlinked_by"],
+        "unlinked_at": _iso(row["unlinked_at"]),
+        "unlink_reason": row["unlink_reason"],
+    }
+
+
+def patient_view(row: asyncpg.Record) -> dict[str, Any]:
+    return {
+        "id": str(row["id"]),
+        "display_name": row["display_name"],
+        "birth_date": row["birth_date"].isoformat() if row["birth_date"] else None,
+        "external_ref": row["external_ref"],
+        "created_by": row["created_by"],
+        "created_at": row["created_at"].isoformat(),
+    }
+
+
+_TRUSTED = "l.unlinked_at IS NULL AND l.verified AND k.verified"
+
+
+async def trusted_patients_of(
+    conn: asyncpg.Connection, correspondent_id: uuid.UUID
+) -> list[dict[str, Any]]:
+    """The patients an address is linked to through verified links only."""
+    rows = await conn.fetch(
+        f"""
+        SELECT p.id, p.display_name, l.relation
+        FROM router.correspondent_links l
+        JOIN router.correspondents k ON k.id = l.correspondent_id
+        JOIN router.patients p ON p.id = l.patient_id
+        WHERE l.correspondent_id = $1 AND {_TRUSTED}
+        ORDER BY l.created_at, l.id
+        """,
+        correspondent_id,
+    )
+    return [{"id": str(r["id"]), "display_name": r["display_name"], "relation": r["relation"]}
+            for r in rows]
+
+
+async def conversation_identity(
+    conn: asyncpg.Connection, conversation_id: uuid.UUID
+) -> dict[str, Any] | None:
+    """The conversation's correspondent (with verification and trusted patients), its patient
+    when a verified link still reaches it, and the ids of that patient's other conversations."""
+    row = await conn.fetchrow(
+        """
+        SELECT c.patient_id, c.follows_id, k.*
+        FROM router.conversations c JOIN router.correspondents k ON k.id = c.correspondent_id
+        WHERE c.id = $1
+        """,
+        conversation_id,
+    )
+    if row is None:
+        return None
+    view = correspondent_view(row)
+    view["patients"] = await trusted_patients_of(conn, row["id"])
+    patient: dict[str, Any] | None = None
+    history: list[uuid.UUID] = []
+    if row["patient_id"] is not None:
+        # through a verified link of an address that wrote in this conversation
+        reached = await conn.fetchrow(
+            f"""
+            SELECT p.id, p.display_name FROM router.patients p
+            WHERE p.id = $1 AND EXISTS (
+                SELECT 1 FROM router.correspondent_links l
+                JOIN router.correspondents k ON k.id = l.correspondent_id
+                WHERE l.patient_id = p.id AND {_TRUSTED}
+                  AND (l.correspondent_id = $2 OR l.correspondent_id IN (
+                      SELECT m.correspondent_id FROM router.messages m
+                      WHERE m.conversation_id = $3 AND m.correspondent_id IS NOT NULL)))
+            """,
+            row["patient_id"], row["id"], conversation_id,
+        )
+        if reached is not None:
+            patient = {"id": str(reached["id"]), "display_name": reached["display_name"]}
+            history = await patient_conversation_ids(conn, reached["id"], exclude=conversation_id)
+    return {
+        "correspondent": view,
+        "patient": patient,
+        "follows": str(row["follows_id"]) if row["follows_id"] else None,
+        "history_ids": history,
+    }
+
+
+async def patient_conversation_ids(
+    conn: asyncpg.Connection, patient_id: uuid.UUID, *, exclude: uuid.UUID | None = None,
+    limit: int = 50,
+) -> list[uuid.UUID]:
+    """A patient's conversations, newest first: theirs, and those without a patient opened by
+    an address with a verified link to them (never another patient's)."""
+    rows = await conn.fetch(
+        f"""
+        SELECT c.id FROM router.conversations c
+        WHERE (c.id IS DISTINCT FROM $2) AND (c.patient_id = $1 OR (
+            c.patient_id IS NULL AND c.correspondent_id IN (
+            SELECT l.correspondent_id FROM router.correspondent_links l
+            JOIN router.correspondents k ON k.id = l.correspondent_id
+            WHERE l.patient_id = $1 AND {_TRUSTED})))
+        ORDER BY c.created_at DESC, c.id DESC LIMIT $3
+        """,
+        patient_id, exclude, limit,
+    )
+    return [r["id"] for r in rows]
+
+
+async def conversation_ids_written_by(
+    conn: asyncpg.Connection, correspondent_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """Conversations another address opened in which this address wrote (email or SMS
+    joined through its patient)."""
+    rows = await conn.fetch(
+        """
+        SELECT DISTINCT m.conversation_id FROM router.messages m
+        JOIN router.conversations c ON c.id = m.conversation_id
+        WHERE m.correspondent_id = $1 AND c.correspondent_id <> $1
+        """,
+        correspondent_id,
+    )
+    return [r["conversation_id"] for r in rows]
+
+
+async def site_region(conn: asyncpg.Connection, site_id: str) -> str | None:
+    return await conn.fetchval("SELECT region FROM router.sites WHERE id = $1", site_id)

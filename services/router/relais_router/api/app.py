@@ -10,7 +10,7 @@ from relais_shared.process import http_server, run_until_signalled
 
 from ..bootstrap import RouterRuntime, build_runtime
 from ..settings import RouterSettings
-from . import conversations, directory
+from . import conversations, directory, patients
 
 
 def create_app(runtime: RouterRuntime) -> FastAPI:
@@ -22,6 +22,7 @@ def create_app(runtime: RouterRuntime) -> FastAPI:
         ops_router({"db": db_check(runtime.pool), "kafka": kafka_check(runtime.producer)})
     )
     app.include_router(conversations.router)
+    app.include_router(patients.router)
     app.include_router(directory.router)
     return app
 

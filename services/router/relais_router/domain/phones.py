@@ -70,23 +70,22 @@ def _described(number: phonenumbers.PhoneNumber, raw: str, valid: bool) -> Phone
 
 
 def _french_plan_reading(digits: str, site_region: str) -> phonenumbers.PhoneNumber | None:
-    """The valid reading of national digits (0XXXXXXXXX) in the French plan, overseas first.
+    """The valid reading of national digits (0XXXXXXXXX) in the French plan.
 
-    The plan allocates ranges such as 0596 or 0692 to overseas departments even where
-    the metropolitan metadata also accepts them, so an overseas reading wins over a
-    metropolitan one; the site's own overseas region wins over another.
+    A range valid in the overseas regions of one country code only (0692 → +262, 0596 →
+    +596, even where the metropolitan metadata also accepts it) is that overseas number,
+    wherever the site is. A range valid in several overseas codes is non-geographic
+    (0800 …): the site's own reading, else the metropolitan one.
     """
     readings: dict[str, phonenumbers.PhoneNumber] = {}
     for region in FRENCH_PLAN_REGIONS:
         candidate = _parse(digits, region)
         if candidate is not None and phonenumbers.is_valid_number(candidate):
             readings[region] = candidate
-    if site_region != "FR" and site_region in readings:
-        return readings[site_region]
     overseas = [r for r in readings if r != "FR"]
-    if overseas:
-        return readings[overseas[0]]
-    return readings.get("FR")
+    if len({readings[r].country_code for r in overseas}) == 1:
+        return readings[site_region] if site_region in overseas else readings[overseas[0]]
+    return readings.get(site_region) or readings.get("FR")
 
 
 def normalise_phone(raw: str, region: str = "FR") -> PhoneNumber:

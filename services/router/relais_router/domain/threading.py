@@ -170,6 +170,12 @@ CSAT_REPLY_HOURS = 48
 _RATING = re.compile(r"^\s*([1-5])\s*(?:/\s*5)?\s*[.!]?\s*$")
 
 
+def lone_rating(text: str | None) -> int | None:
+    """The 1–5 a message consists of ("4", " 5/5 ", "3."), else None."""
+    match = _RATING.match(text) if text else None
+    return int(match.group(1)) if match else None
+
+
 def csat_rating(
     text: str | None,
     *,
@@ -181,9 +187,8 @@ def csat_rating(
 
     Returns the rating, or None when the contact is an ordinary contact.
     """
-    if survey_sent_at is None or agent_replied_since or text is None:
+    if survey_sent_at is None or agent_replied_since:
         return None
-    if now - survey_sent_at > timedelta(hours=CSAT_REPLY_HOURS):
+    if not timedelta(0) <= now - survey_sent_at <= timedelta(hours=CSAT_REPLY_HOURS):
         return None
-    match = _RATING.match(text)
-    return int(match.group(1)) if match else None
+    return lone_rating(text)
