@@ -126,6 +126,12 @@ def _cmd_topics_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_eval_routing(args: argparse.Namespace) -> int:
+    from . import eval_routing
+
+    return eval_routing.run(args.cases, args.json, args.errors)
+
+
 def _cmd_status(args: argparse.Namespace) -> int:
     from . import status
 
@@ -206,6 +212,16 @@ def build_parser() -> argparse.ArgumentParser:
                      metavar="N", help="webhooks in flight at most (default 16)")
     sim.add_argument("--dry-run", action="store_true", help="print the plan's mix, send nothing")
     sim.set_defaults(func=_cmd_simulate)
+    evaluation = sub.add_parser(
+        "eval-routing",
+        help="routing accuracy, urgent recall and false-urgent rate on labelled messages",
+    )
+    evaluation.add_argument("--cases", action="append", metavar="FILE",
+                            help="labelled JSONL (channel, subject, body, team, urgent); "
+                                 "repeatable; default: tests/data evaluation set + critical list")
+    evaluation.add_argument("--json", action="store_true", help="machine-readable output")
+    evaluation.add_argument("--errors", action="store_true", help="list misrouted cases")
+    evaluation.set_defaults(func=_cmd_eval_routing)
     return parser
 
 

@@ -73,7 +73,7 @@ class WeightedRulesClassifier:
     version = "weighted-rules-2"
 
     def __init__(self, features: dict[str, tuple[Feature, ...]] = TEAM_FEATURES,
-                 subject_boost: float = 1.3, evidence_scale: float = 2.0) -> None:
+                 subject_boost: float = 1.3, evidence_scale: float = 1.6) -> None:
         self._features = _compile(features)
         vocabulary: set[str] = set()
         for feature in self._features:

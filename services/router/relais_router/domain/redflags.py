@@ -17,6 +17,7 @@ from .lexicon.red_flags import (
     ADMIN_WORDS,
     COMBINATIONS,
     CONCEPTS,
+    CONTEXT_CUES,
     CURRENT_CUES,
     DETERMINERS,
     DIAGNOSIS,
@@ -176,7 +177,8 @@ def _age_in_days(tokens: list[Token], index: int) -> int | None:
         return days
     if prev in ("de", "d") and len(before) >= 2 and before[-2] in _PERSON_WORDS:
         return days
-    if prev in ("a", "has", "is") and len(before) >= 2 and before[-2] in ("il", "elle", "he", "she"):
+    if prev in ("a", "has", "is", "fait") and len(before) >= 2 and (
+            before[-2] in ("il", "elle", "he", "she", "it") or before[-2] in _PERSON_WORDS):
         return days
     if before[-3:] in (["ne", "il", "y"], ["nee", "il", "y"]) or prev in ("ne", "nee", "born"):
         return days
@@ -209,6 +211,15 @@ def _clause_words(tokens: list[Token], clause: int) -> list[str]:
     return [t.norm for t in tokens if t.clause == clause]
 
 
+# Words that continue a negated symptom phrase ("pas de douleur dans la poitrine").
+_SYMPTOM_FILLERS = frozenset({
+    "de", "d", "du", "des", "la", "le", "les", "l", "dans", "au", "aux", "a", "mon", "ma",
+    "mes", "son", "sa", "ses", "in", "my", "the", "of", "on", "his", "her", "douleur",
+    "douleurs", "mal", "pain", "pains", "any", "sign", "signs", "signe", "signes", "trouble",
+    "troubles", "probleme", "problemes", "gene", "sensation",
+})
+
+
 def _is_negated(tokens: list[Token], start: int, end: int) -> bool:
     clause = tokens[start].clause
     between: list[str] = []
@@ -227,7 +238,7 @@ def _is_negated(tokens: list[Token], start: int, end: int) -> bool:
             cue = False  # "pas mal de" is "quite a lot of"
         if word == "non" and nxt in ("stop", "seulement"):
             cue = False
-        if cue and (len(between) <= 3 or (
+        if cue and (len(between) <= 3 or _SYMPTOM_FILLERS.issuperset(between) or (
                 len(between) <= 8 and not ENUMERATION_MARKERS.isdisjoint(between))):
             return True
         between.append(word)
@@ -248,6 +259,8 @@ _SI_SUBJECTS = frozenset({"il", "ils", "elle", "elles", "on", "je", "j", "jamais
 
 def _is_hypothetical(tokens: list[Token], start: int) -> bool:
     clause = tokens[start].clause
+    if not CONTEXT_CUES.isdisjoint(_clause_words(tokens, clause)):
+        return True
     for j in range(start - 1, max(-1, start - 7), -1):
         if tokens[j].clause != clause or tokens[j].norm in (",", "mais", "but", "car", "because"):
             return False
@@ -269,7 +282,8 @@ def _has_time_in_past(words: list[str]) -> bool:
     for i, word in enumerate(words):
         if word in HISTORY_WORDS:
             return True
-        if any(tuple(words[i:i + len(p)]) == p for p in HISTORY_PHRASES):
+        if any(tuple(words[i:i + len(p)]) == p for p in HISTORY_PHRASES) and (
+                not i or words[i - 1] not in ("depuis", "since")):
             return True
         if word == "il" and words[i + 1:i + 3] == ["y", "a"] and i + 4 < len(words) + 1:
             rest = words[i + 3:i + 6]

@@ -13,18 +13,21 @@ Feature = tuple[str, float] | tuple[str, float, int]
 
 TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
     "rendez-vous": (
-        ("rendez vous, rendezvous", 2.2), ("appointment*", 2.4),
+        ("rendez vous, rendezvous", 2.6), ("appointment*", 2.4),
         ("prendre|reprendre|avoir|obtenir|fixer|caler|booker|reserver|trouver rendez|creneau",
          1.0, 3),
         ("annul*, cancel*", 1.6), ("decal*|deplac*|repousser|reporter|report|avancer", 1.5),
         ("reschedul*|postpone*, move|change|bring appointment|forward|it", 1.2, 2),
-        ("creneau*|disponibilit*|dispo|dispos, place|places libre*|disponible*", 1.2),
+        ("creneau*|disponibilit*|dispo|dispos", 1.2), ("place|places", 0.9),
+        ("reprogramm*|replanifi*|refixer|recaler|repositionner", 1.6),
         ("slot|slots|availability, available|free time|slot|today|tomorrow", 1.0),
-        ("consultation|consulter|consult", 0.9), ("teleconsultation|visio|video", 1.4),
+        ("consultation|consulter|consult", 0.6), ("teleconsultation|visio|video", 1.4),
         ("book|booking|booked|schedule|scheduling", 1.8),
         ("voir|see|passer medecin|doctor|docteur|generaliste|infirmier*|kinesitherapeute|"
          "gp, sage femme", 0.9, 3),
-        ("recevoir|caser|voir me|nous|mon|ma, me|nous recevoir|caser", 0.5),
+        ("me|nous|le|la|les|l recevoir|caser|voir|prendre|examiner, see|fit me|us|him|her|in",
+         1.2),
+        ("parler|rencontrer medecin|docteur|psy|psychologue|psychiatre|sage|quelqu", 0.8, 3),
         ("doctolib|agenda|planning", 1.5),
         ("empechement|empeche|indisponible|retenu|imprevu", 1.3),
         ("pourrai|pourrais|pourra|peux|peut pas|plus venir|etre|honorer, cannot|can|could "
@@ -33,24 +36,30 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
         ("visite domicile, home visit, visite", 1.0),
         ("premier|nouveau|new rendez|appointment", 0.6, 2),
         ("suivi, follow up, controle, check up, checkup, visite annuelle", 0.7),
-        ("certificat sport|sportif|licence|club|piscine, sport", 1.0, 3),
+        ("certificat|certificate sport|sportif|licence|club|piscine|foot|football|judo|danse|"
+         "tennis|rugby|basket|natation|course|marathon|competition, sport|sports", 1.2, 3),
         ("lundi|mardi|mercredi|jeudi|vendredi|samedi|monday|tuesday|wednesday|thursday|"
-         "friday|saturday", 0.5),
+         "friday|saturday", 0.7),
         ("demain|tomorrow, semaine prochaine, next week, matin|apres|morning|afternoon", 0.3),
-        ("#hour", 0.6), ("vaccin*|vaccination|vaccine|jab|shot", 0.6),
+        ("#hour", 0.8), ("vaccin*|vaccination|vaccine|jab|shot", 0.6),
+        ("ok|accord|parfait|entendu|confirme|noted|fine pour|for lundi|mardi|mercredi|jeudi|"
+         "vendredi|samedi|demain|#hour|monday|tuesday|wednesday|thursday|friday|tomorrow", 0.6,
+         2),
         ("frottis|depistage|smear", 0.4),
         ("dentiste|ophtalmologue|gynecologue|pediatre|dermatologue|cardiologue|psychiatre|"
-         "specialist*, sage femme", 0.5),
+         "psychologue|ergotherapeute|orthophoniste|osteopathe|podologue|dieteticien*|"
+         "nutritionniste|specialist*, sage femme", 0.6),
     ),
     "ordonnances": (
-        ("ordonnance*|prescription*|prescrire|prescrit|prescribe*", 2.6),
+        ("ordonnance*|prescription*|prescrire|prescrit|prescribe*|represcrire", 3.0),
         ("renouvel*|renew*|refill*|repeat", 1.8),
         ("medicament*|medication*|medicine*|traitement*|treatment", 1.0),
         ("pharmacie|pharmacien*|pharmacist|pharmacy|chemist", 1.6),
         ("boite|boites|comprime*|cachet*|gelule*|pilule|pills|tablets|sirop|creme|pommade|"
          "collyre|inhalateur|spray|patch|patchs|ampoule*", 0.9),
         ("posologie|dosage|dose|doses|mg", 0.9), ("generique*|generic", 1.0),
-        ("plus|fini|finis|finit|termine|bout|manque|reste, run|running|ran out", 0.7),
+        ("plus|fini|finis|finit|termine|bout|manque|reste|court, run|running|ran out", 0.7),
+        ("traitement|medicaments|boites|mois avance|vacances|voyage|depart", 0.8, 3),
         ("rupture|stock", 0.8),
         ("doliprane|paracetamol|levothyrox|metformine|kardegic|ventoline|amoxicilline|"
          "antibiotique*|insuline|seretide|symbicort|xanax|lexomil|stilnox|zolpidem|"
@@ -61,22 +70,27 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
          "inhaler|statin*|antibiotic*|contraceptive|contraception|sterilet|"
          "implant|bandelettes|lancettes|seringues|aiguilles|capteur*|orthese|attelle|"
          "semelles|contention|levothyroxine|thyroxine|sertraline|amoxicillin", 1.2),
-        ("bon transport, transport|taxi|vsl", 0.8),
+        ("bon transport, transport|taxi|vsl", 1.6),
         ("arret travail|maladie, sick|fit note, prolongation", 1.6),
         ("mes|my medicament*|traitement|pills|medication|meds", 0.5),
     ),
     "resultats": (
-        ("resultat*|results|result", 2.6),
+        ("resultat*|results|result", 2.6), ("bilan|bilans", 1.0),
+        ("revenu|revenus|revenue|rentre|rentres|back, est|sont normal|normaux|bon|bons", 0.6),
+        ("negatif|positif|negative|positive|sanguin|sanguine", 0.8),
         ("analyse*|analysis|laboratoire|lab|labs", 1.5),
         ("prise sang, bilan sanguin, blood test*|work, bloods, prelevement*", 1.3),
         ("radio|radiographie|irm|mri|scanner|echographie|echo|ultrasound|mammographie|"
          "mammogram|biopsie|biopsy|scintigraphie|doppler|endoscopie|coloscopie|"
          "fibroscopie|colonoscopy, x ray, ct scan", 1.2),
         ("compte rendu, report", 0.8), ("examen*|exam|exams|test|tests", 0.7),
-        ("pcr|covid|antigenique|serologie|ecbu|urine*|frottis|smear", 0.8),
+        ("pcr|antigenique|serologie|ecbu|urine*|frottis|smear|toxoplasmose|rubeole, test covid",
+         1.0),
         ("ecg|electrocardiogramme|holter|mapa|eeg|emg|spirometrie|efr", 0.8),
         ("cholesterol|glycemie|hba1c|tsh|thyroide|ferritine|fer|inr|crp|psa|creatinine|"
-         "vitamine|plaquettes|globules|hemoglobine|taux|valeurs|chiffres|levels", 0.9),
+         "vitamine|plaquettes|globules|hemoglobine|taux|valeurs|chiffres|levels", 1.3),
+        ("vu|regarde|lu|verifie|examine|recu|seen|checked|looked scanner|radio|irm|bilan|"
+         "analyses|examen|echographie|compte|resultats|scan|results", 0.8, 4),
         ("recu|recus|recupere*|received|got|arrive*|disponibles|ready|back", 0.3),
         ("interpret*|expliquer|explain|comprendre|understand|signifie|mean|means|normaux|"
          "anormal*|abnormal|eleve*|elevated", 0.6),
@@ -97,7 +111,9 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
         ("cheque*|cb|especes|cash|virement, carte bancaire, bank transfer", 1.0),
         ("preleve*|prelevement|debit*|debited, compte bancaire, bank", 1.0),
         ("deux fois, twice, doublon, trop percu, overcharged", 0.6),
-        ("cmu|css|ame|ald, prise charge, covered|coverage", 1.0),
+        ("cmu|css|ame|ald, prise charge, covered|coverage", 1.5),
+        ("combien|coute|coutent|cout|prix|tarif* visite|consultation|certificat|acte|"
+         "teleconsultation|rendez, c est combien, how much, combien coute|ca", 1.0, 3),
         ("receipt|justificatif|quittance, attestation paiement", 0.6),
         ("impaye*|relance|unpaid|outstanding|solde", 1.2),
     ),
@@ -107,7 +123,8 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
         ("fievre|fever|febrile|temperature|#temp", 1.3), ("toux|tousse|cough*", 1.2),
         ("rhume|grippe|angine|otite|sinusite|bronchite|gastro|virus|infection|"
          "cystite|conjonctivite|eczema|psoriasis|mycose|herpes|zona|varicelle|cold|flu|"
-         "uti|rhinopharyngite|bronchiolite", 1.0),
+         "uti|rhinopharyngite|bronchiolite|poux|lentes|gale|verrue*|acne|courbature*|"
+         "impetigo|oedeme*|oedemes|migraine*|hemorroide*|reflux|aphte*", 1.2),
         ("vomi*|vomit*|nausee*|nausea|diarrhee|diarrhea|diarrhoea|constip*|vertige*|dizzy|"
          "dizziness|fatigue*|tired|epuise*|exhausted", 1.0),
         ("eruption|boutons|plaques|rougeur*|rash|spots|demangeaison*|itch*|gratte|"
@@ -123,7 +140,16 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
         ("grave|inquiet*|inquietude|worried|worry|concerned|peur|stresse*|anxieux|anxiety|"
          "angoisse*, est normal, is normal", 0.9),
         ("dois|devrais|faut|should je|i|il, que faire, what should, conseil*, advice, "
-         "avis medical, advise", 1.1),
+         "avis medical, advise, je dois|devrais|fais, fais quoi, faire quoi, quoi faire, "
+         "what do", 1.1),
+        ("peux|puis|peut|can|prendre take|prendre|associer|melanger|mix, interaction*|"
+         "compatible|contre indique*", 1.2, 3),
+        ("depuis|since prends|prend|pris|started|starting|nouveau|new|traitement", 0.9, 3),
+        ("surveiller|surveillance|signes|alerte|recidive|prevenir|watch|signs", 0.8),
+        ("moral|deprim*|depression|dormir|sommeil|insomnie|stress|burn|anxieu*|sleep|"
+         "depressed|low", 0.8),
+        ("brule*|brulure*|pique|burns|burning pipi|uriner|urine*|pee|peeing", 1.2, 3),
+        ("cardiaque|coeur|heart|cardio*", 0.6),
         ("depuis|since|for jours|semaines|days|weeks|hier|yesterday|matin|morning|nuit", 0.4, 3),
         ("chute|tombe*|fall|fell|entorse|sprain|brulure|burn|coupure|cut|fracture|bosse|"
          "bump|hematome|bruise", 1.0),
@@ -142,13 +168,24 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
          "shameful|lamentable|intolerable|indigne|deplorable, importe quoi", 1.8),
         ("impoli*|desagreable|rude|irrespectueu*|disrespectful|mepris*|agressi*|arrogant*|"
          "condescendan*|hautain*|moqu*", 1.5),
+        ("colere|enerve*|agace*|exaspere*|ras bol|marre|angry|upset|annoyed|frustrat*|"
+         "revolte*|indigne*", 1.3),
         ("comportement|attitude|behaviour|behavior|manner", 0.9),
         ("attente|waited|waiting", 0.5),
         ("personne repond, no one answers|answered, injoignable|unreachable", 1.0, 2),
         ("remercier|remercie|remerciements|grateful|gratitude|reconnaissant*|bravo|felicit*|"
-         "compliment*|gentillesse|kindness|bienveillance|professionnalisme|chaleureu*, "
-         "super|great|formidable|excellente equipe|team|accueil", 1.4),
-        ("merci infiniment|enormement, thank you so|very much", 0.5),
+         "compliment*|congratulat*", 1.4),
+        ("gentillesse|kindness|bienveillance|professionnalisme|chaleureu*|patience|ecoute|"
+         "adorable|amazing|wonderful|fantastic|brilliant|lovely|friendly|genial|geniale|"
+         "formidable|humanite|douceur|rassurant*|rassure", 1.2),
+        ("super|great|formidable|excellente equipe|team|accueil", 1.0),
+        ("merci|thank|thanks a|au|aux|to docteur|dr|medecin|infirmier*|equipe|secretaire*|"
+         "the|nurse|doctor|team|staff|vous|you", 0.9, 2),
+        ("merci infiniment|enormement|beaucoup, thank you so|very much", 0.5),
+        ("satisfait|satisfaite|satisfied|satisfaction|insatisfaction, keep up", 1.2),
+        ("facon|maniere dont, how i was treated|spoken, on m a recu|recue|parle|traite", 1.0),
+        ("remarque*|deplacee*|inapproprie*|choquant*|humili*|blessant*|vecu|lecon|"
+         "excuse|excuser|excuses|apology|apologise|apologize|refuse*|refused", 0.9),
         ("dossier medical, medical record*|file, health record*, copie dossier, "
          "access|copy records|file, acces dossier", 2.4, 2),
         ("dossier|records|record", 0.7),
@@ -157,13 +194,15 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
          "supprimer|delete donnees|data|compte", 1.8, 2),
         ("mediateur|ombudsman|direction|directeur|responsable|manager|avocat|lawyer|"
          "juridique|legal|signalement|signaler, ordre medecins", 1.2),
-        ("avis|review|feedback|temoignage|suggestion*|questionnaire|satisfaction, "
-         "retour experience", 1.0),
+        ("avis|review|feedback|temoignage|suggestion*|questionnaire, retour experience", 1.4),
         ("transfert|transferer|transfer dossier|records|file", 1.2, 2),
         ("changer|change medecin|doctor", 0.6, 2),
         ("erreur|error|mistake|faute|negligence", 0.5),
-        ("compte rendu hospitalisation|operatoire|consultation, courrier|lettre|copie|copy", 0.6,
-         2),
+        ("compte rendu hospitalisation|operatoire|hospitalization, courrier|lettre|copie|copy",
+         0.9, 2),
+        ("recuperer|obtenir|avoir|copie|acces|transmettre|envoyer|besoin|faut|demande|need "
+         "dossier|compte|certificat|attestation|records|file|certificate", 1.2, 3),
+        ("certificat|attestation|certificate|mdph|formulaire|remplir|papiers|paperwork", 0.8),
         ("encore une fois, pas normal, toujours pas", 0.4),
     ),
     "accueil": (
@@ -186,6 +225,8 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
          "livraison|delivery|fournisseur|supplier|commercial|partenariat|prospection|"
          "newsletter|publicite|advertising", 1.4),
         ("wifi|toilettes|toilets|fax, salle attente, waiting room", 0.6),
+        ("association|affiche|flyer|evenement|conference|atelier|partenariat|benevole*|"
+         "mairie|ecole|presse|journaliste", 1.2),
         ("langue|language|interprete|interpreter|traducteur|translator", 0.9),
     ),
 }

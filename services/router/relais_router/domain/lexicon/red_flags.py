@@ -43,7 +43,7 @@ _BLOOD_TEST = ("prise prises analyse analyses bilan test tests resultat resultat
 
 _PAIN = ("douleur*|mal|maux|oppression|serrement|pression|poids|brulure*|serre|compression|"
          "pain|pains|ache|aching|tightness|pressure|crushing|tight|hurts|hurting|heaviness|sore|"
-         "etau|point")
+         "etau")
 _CHEST = "poitrine|thorax|thoracique*|torse|sternum|chest|breastbone"
 _FACE = "bouche|visage|face|figure|levre|levres|joue|sourire|mouth"
 _LIMB = "bras|jambe|jambes|main|arm|leg|hand|moitie|membre|membres"
@@ -61,11 +61,15 @@ RULES: tuple[RedFlagRule, ...] = (
     R("chest_pain", f"poitrine|chest|thorax|torse {_PAIN}|serre*|oppress*|brule*|tight*|hurt*",
       3, unless="seins sein allaitement allaite"),
     R("chest_pain", "douleur*|pain coeur|heart", 2),
+    R("chest_pain", "coeur|heart serre*|oppress*|brule*|tight*|crushing|douleur*|pain|hurts|"
+      "ecrase*|comprim*", 3),
+    R("chest_pain", "irradi*|radiat*|spreading|lance*|remonte* bras|machoire|arm|jaw|"
+      "epaule|shoulder", 4, unless="dos back"),
     R("chest_pain", "infarctus|infarct", kind=DIAGNOSIS),
     R("chest_pain", "crise|arret|attaque cardiaque", 0, kind=DIAGNOSIS),
     R("chest_pain", "heart|cardiac attack|arrest", 0, kind=DIAGNOSIS),
     R("chest_pain", "angine poitrine", 1, kind=DIAGNOSIS),
-    R("chest_pain", "douleur*|mal|pain bras|arm gauche|left", 2, level=AMBIGUOUS),
+    R("chest_pain", "douleur*|mal|pain bras|arm gauche|left", 4, level=AMBIGUOUS),
     R("chest_pain", "douleur*|mal|pain machoire|jaw", 2, level=AMBIGUOUS),
     R("chest_pain", "palpitation*|tachycard*|arythmi*", level=AMBIGUOUS),
     R("chest_pain", "coeur|heart bat|battre|bats|racing|pounding|emballe|chamade", 2,
@@ -89,10 +93,12 @@ RULES: tuple[RedFlagRule, ...] = (
     R("breathing", "gasping|choking|suffocating|strangl*", 0),
     R("breathing", "not|stopped|stop breath*", 1),
     R("breathing", "respiratory distress", 0),
-    R("breathing", "essouffl*|breathless|souffle court", 1, level=AMBIGUOUS),
+    R("breathing", "essouffl*|breathless", 0, level=AMBIGUOUS),
+    R("breathing", "souffle court", 1, level=AMBIGUOUS),
     R("breathing", "out breath", 1, level=AMBIGUOUS),
     R("breathing", "wheez*|sifflement*|siffle", 0, level=AMBIGUOUS),
-    R("breathing", "crise asthme|asthma attack", 1, level=AMBIGUOUS),
+    R("breathing", "crise asthme", 1, level=AMBIGUOUS),
+    R("breathing", "asthma attack", 1, level=AMBIGUOUS),
     R("breathing", "probleme*|problem* respir*|breathing", 2, level=AMBIGUOUS),
     R("breathing", "breathing|respiratoires problem*|difficult*|trouble|issues", 1,
       level=AMBIGUOUS),
@@ -103,6 +109,7 @@ RULES: tuple[RedFlagRule, ...] = (
     R("stroke", "paralys*|paralysis|paralyzed|paralysed cote|side|gauche|droit|droite", 3),
     R("stroke", f"{_FACE} travers|tordu*|devie*|paralys*|tombe*|affaiss*|asymetri*|droop*|"
       "fige*|crooked|pend|penche*", 3),
+    R("stroke", f"{_FACE}|faciale|{_LIMB}|corps|cote|side paralys*|paralyzed|paralysed|inerte*", 3),
     R("stroke", f"paralys*|paralysis|paralyzed|paralysed|droop*|drooping|affaiss* "
       f"{_FACE}|faciale|facial|{_LIMB}", 3),
     R("stroke", f"bouge|bouger|lever|soulever|move|lift|moving|lifting plus|pas {_LIMB}", 3,
@@ -122,11 +129,12 @@ RULES: tuple[RedFlagRule, ...] = (
       "parler|speaking|speech|talking", 2, level=AMBIGUOUS,
       unless="orthophoniste orthophonie ecole bilan therapist"),
     R("stroke", "slurred|slurring|bafouill*|dysarthri*", 0),
+    R("stroke", "parle|parlait plus", 0),
     R("stroke", "mots sortent|sort|viennent plus|pas", 2),
     R("stroke", "trouve|cherche plus mots", 2),
     R("stroke", "perte|perdu|perd vue|vision", 2, level=AMBIGUOUS),
     R("stroke", "vision|vue double|trouble|floue|brouillee", 1, level=AMBIGUOUS),
-    R("stroke", "double vision|lost vision|blind", 1, level=AMBIGUOUS),
+    R("stroke", "double|lost|losing vision|sight", 1, level=AMBIGUOUS),
     # --- loss of consciousness ----------------------------------------------------------
     R("unconscious", "perte*|perdu|perd|perdre|perdue|pdc connaissance|conscience", 2),
     R("unconscious", "evanoui*|evanouiss*|syncope*|inconscien*|unconscious|unresponsive|"
@@ -142,8 +150,7 @@ RULES: tuple[RedFlagRule, ...] = (
       unless="telephone standard secretariat personne mail mails mel messages message "
              "appel appels ligne cabinet accueil vous mutuelle laboratoire pharmacie "
              "courrier numero question demande"),
-    R("unconscious", "malaise*|faint|fainting|faintness|dizzy spell", 0, level=AMBIGUOUS,
-      unless="vagal"),
+    R("unconscious", "malaise*|faint|fainting|faintness", 0, level=AMBIGUOUS, unless="vagal"),
     R("unconscious", "sol|terre|floor peut|arrive|arrivent|cannot|can relever|lever|get", 3,
       level=AMBIGUOUS),
     # --- heavy bleeding -----------------------------------------------------------------
@@ -164,7 +171,9 @@ RULES: tuple[RedFlagRule, ...] = (
     R("bleeding", "sang|blood vomi*|vomit*|crachat*|crache*", 3, unless=_BLOOD_TEST),
     R("bleeding", "sang|blood selles|urine|urines|stool|stools|poo|caca", 3, level=AMBIGUOUS,
       unless=_BLOOD_TEST),
-    R("bleeding", "selles noires|black stool*|melena", 1, level=AMBIGUOUS),
+    R("bleeding", "selles noires", 1, level=AMBIGUOUS),
+    R("bleeding", "black stool*|poo", 1, level=AMBIGUOUS),
+    R("bleeding", "melena|meleana|rectorragi*", 0, level=AMBIGUOUS),
     R("bleeding", "coupure|coupe|entaille|plaie|cut|wound|gash profond*|deep|beante|gaping",
       3, level=AMBIGUOUS),
     # --- suicidal thoughts, self-harm ---------------------------------------------------
@@ -179,7 +188,11 @@ RULES: tuple[RedFlagRule, ...] = (
     R("suicidal", "me|se tuer|pendre|mutiler|scarifi*|foutre|supprimer", 1,
       unless="travail boulot ecole"),
     R("suicidal", "me|se jeter train|fenetre|pont|balcon|vide|voiture|metro", 3),
-    R("suicidal", "me|se faire du mal", 0),
+    R("suicidal", "me|se fais|fait|faire|faisais|suis du mal", 1),
+    R("suicidal", "coupe|couper|coupais|entaille*|brule|bruler|griffe bras|poignets|cuisses|"
+      "veines|peau|ventre", 2,
+      unless="suis cuisine cuisinant bricolant bricolage accident couteau verre vitre tombe "
+             "tombee chute jardin"),
     R("suicidal", "scarif*|automutil*|auto mutil*|mutile", 0),
     R("suicidal", "couper|coupe|ouvrir|ouvert|ouvre|taillade veines|poignets|wrists", 3),
     R("suicidal", "plus|pas|aucune envie vivre|vie", 2),
@@ -192,7 +205,8 @@ RULES: tuple[RedFlagRule, ...] = (
       "myslef", 1),
     R("suicidal", "want|wanna|going|thinking|thoughts|urge hurt|hurting myself|himself|herself",
       3),
-    R("suicidal", "self harm*|selfharm*", 1),
+    R("suicidal", "self harm*", 1),
+    R("suicidal", "selfharm*", 0),
     R("suicidal", "end|take|ending|taking my|his|her|own life", 1),
     R("suicidal", "end it all", 1),
     R("suicidal", "want|wanna|wish|wishing|wants die|dead", 2),
@@ -223,7 +237,8 @@ RULES: tuple[RedFlagRule, ...] = (
     R("anaphylaxis", "gorge|throat ferme*|serre*|closing|tight*|bloque*", 3),
     R("anaphylaxis", "gorge gonfl*|enfl*|swell*|swollen", 3, level=AMBIGUOUS),
     R("anaphylaxis", "epipen|anapen|jext|emerade|adrenaline|epinephrine", 0, kind=DIAGNOSIS),
-    R("anaphylaxis", "reaction allergique|allergic reaction", 1, level=AMBIGUOUS),
+    R("anaphylaxis", "reaction allergique", 1, level=AMBIGUOUS),
+    R("anaphylaxis", "allergic reaction", 1, level=AMBIGUOUS),
     # --- intoxication, overdose ---------------------------------------------------------
     R("overdose", "overdose|surdose|overdosed|overdosing", 0),
     R("overdose", "intoxi*|empoisonn*|poisoned|poisoning", 0,
@@ -236,7 +251,8 @@ RULES: tuple[RedFlagRule, ...] = (
       f"des|du|de|un|une|plusieurs|some|a|sa|ses|her|his|la|l {_TOXIC}", 2),
     R("overdose", f"avale*|ingere*|swallowed|mange*|ate des|plusieurs|some|ses|sa {_MEDS}", 2),
     R("overdose", "monoxyde|monoxide", 0),
-    R("overdose", "coma ethylique|alcohol poisoning", 1),
+    R("overdose", "coma ethylique", 1),
+    R("overdose", "alcohol poisoning", 1),
     # --- acute confusion ----------------------------------------------------------------
     R("confusion", "confus|confuse|confusion|desorient*|disorient*|delir*|incoheren*|confused",
       0, level=AMBIGUOUS,
@@ -252,14 +268,17 @@ RULES: tuple[RedFlagRule, ...] = (
     # --- other clinician additions ------------------------------------------------------
     R("meningitis_purpura", "purpura|meningite|meningitis|meningo*", 0, kind=DIAGNOSIS),
     R("sepsis", "sepsis|septicemi*|septique|septic", 0, kind=DIAGNOSIS),
-    R("head_injury", "traumatisme cranien|head injury|commotion|concussion", 1,
-      level=AMBIGUOUS),
+    R("head_injury", "traumatisme cranien", 1, level=AMBIGUOUS),
+    R("head_injury", "head injury", 1, level=AMBIGUOUS),
+    R("head_injury", "commotion|concussion", 0, level=AMBIGUOUS),
     R("head_injury", "tombe*|chute|fall|fell|cogne*|choc|coup|hit|bang*|heurt* tete|crane|head",
       3, level=AMBIGUOUS),
     R("testicular_torsion", "torsion testicul*|bourse*|testicle*", 2),
-    R("pregnancy_emergency", "fausse couche|miscarriage|miscarrying|grossesse extra", 1,
+    R("pregnancy_emergency", "fausse couche", 1, kind=DIAGNOSIS),
+    R("pregnancy_emergency", "grossesse extra", 1, kind=DIAGNOSIS),
+    R("pregnancy_emergency", "miscarriage|miscarrying|ectopic|eclampsie|preeclampsie|hellp", 0,
       kind=DIAGNOSIS),
-    R("pregnancy_emergency", "eclampsie|preeclampsie|pre eclampsie|hellp", 1, kind=DIAGNOSIS),
+    R("pregnancy_emergency", "pre eclampsie", 1, kind=DIAGNOSIS),
     R("immediate_danger", "suis|sommes|est|am|are in|en danger", 1,
       unless="sante health carriere"),
     R("immediate_danger", "va|veut|menace|veulent me|nous tuer|frapper", 2),
@@ -358,12 +377,12 @@ CONCEPTS: dict[str, tuple[tuple[str, int] | tuple[str, int, str], ...]] = {
          "oedem*", 3),
         ("gonfl*|enfl*|swell*|swollen|oedem* visage|face|yeux|eyes|gorge|throat|partout|"
          "everywhere|corps|body", 3),
-        ("urticaire|hives|plaques partout|generalis*|everywhere|tout le corps|whole body", 2),
+        ("urticaire|hives|plaques|boutons partout|generalis*|everywhere|corps|body", 3),
         ("malaise|etouff*|dizzy|faint*", 0),
     ),
     "head_injury": (
         ("tombe*|chute|fall|fell|cogne*|choc|coup|hit|bang*|heurt* tete|crane|head", 3),
-        ("traumatisme cranien|head injury|commotion|concussion", 1),
+        ("traumatisme cranien", 1), ("head injury", 1), ("commotion|concussion", 0),
     ),
     "head_injury_warning": (
         ("vomi*|vomit*|somnol*|endormi*|drowsy|sleepy|confus*|saign*|bleed*|anticoag*|"
@@ -374,10 +393,14 @@ CONCEPTS: dict[str, tuple[tuple[str, int] | tuple[str, int, str], ...]] = {
         ("douleur*|mal|pain|pains|ache testicul*|bourse*|bourses|testicle*|testis|scrotum", 3),
     ),
     "baby_young": (
-        ("nourrisson*|nouveau ne|nouveau nes|nouveaux nes|newborn*|neonat*|neo natal", 0),
+        ("nourrisson*|newborn*|neonat*", 0), ("nouveau|nouveaux ne|nes|nee|nees", 0),
+        ("neo natal", 0),
         ("moins 3 mois", 2), ("under 3 months", 1), ("#infant_age", 0),
     ),
-    "baby_any": (("bebe|bebes|baby|babies|nourrisson*|newborn*|infant", 0), ("#infant_age", 0)),
+    "baby_any": (
+        ("bebe|bebes|baby|babies|nourrisson*|newborn*|infant|infants", 0), ("#infant_age", 0),
+        ("nouveau|nouveaux ne|nes|nee|nees", 0),
+    ),
     "older_age": (("#older_age", 0),),
     "infant_distress": (
         ("mou|molle|hypoton*|floppy|limp|geint|gemit|gris|grise|grey|gray|marbre*|mottled|"
@@ -443,8 +466,14 @@ DETERMINERS = frozenset({"de", "d", "du", "des", "la", "le", "les", "l", "un", "
 HYPOTHETICAL_CUES = frozenset({
     "si", "if", "risque", "risques", "risk", "prevenir", "prevention", "prevent", "eviter",
     "avoid", "depistage", "screening", "information", "informations", "brochure",
-    "formation", "atelier", "conference", "webinaire", "cours", "article", "reconnaitre",
-    "recognise", "recognize", "whether", "unless", "lest",
+    "formation", "atelier", "conference", "webinaire", "article", "reconnaitre",
+    "recognise", "recognize", "whether", "unless", "lest", "reconnaissance", "sensibilisation",
+})
+# Information or teaching context: anywhere in the clause, the hit is not an event.
+CONTEXT_CUES = frozenset({
+    "formation", "formations", "atelier", "ateliers", "conference", "webinaire", "brochure",
+    "affiche", "prevention", "depistage", "sensibilisation", "reconnaissance", "workshop",
+    "training", "awareness", "leaflet", "poster", "secourisme",
 })
 HYPOTHETICAL_PHRASES = (
     ("en", "cas"), ("au", "cas"), ("in", "case"), ("peur", "de"), ("peur", "d"),
@@ -454,13 +483,15 @@ HYPOTHETICAL_PHRASES = (
 HISTORY_PHRASES = (
     ("l", "an", "dernier"), ("l", "annee", "derniere"), ("l", "an", "passe"),
     ("last", "year"), ("le", "mois", "dernier"), ("last", "month"), ("years", "ago"),
+    ("la", "semaine", "derniere"), ("last", "week"), ("l", "autre", "jour"),
+    ("the", "other", "day"), ("weeks", "ago"), ("week", "ago"),
     ("months", "ago"), ("year", "ago"), ("month", "ago"), ("history", "of"),
     ("a", "l", "epoque"), ("dans", "le", "passe"), ("in", "the", "past"),
 )
 HISTORY_WORDS = frozenset({
     "antecedent", "antecedents", "atcd", "ancien", "ancienne", "previous", "previously",
     "sequelle", "sequelles", "reeducation", "gueri", "guerie", "survived", "autrefois",
-    "jadis", "ago",
+    "jadis",
 })
 HISTORY_UNITS = frozenset({"ans", "an", "annees", "annee", "mois", "years", "year", "months",
                            "month"})

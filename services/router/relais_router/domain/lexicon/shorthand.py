@@ -19,7 +19,7 @@ EXPANSIONS: dict[str, str] = {
     "jaimerai": "j aimerais", "jaimerais": "j aimerais", "jvoudrai": "je voudrais",
     "jvoudrais": "je voudrais", "jaurai": "j aurai", "jaurais": "j aurais", "javais": "j avais",
     "jetais": "j etais", "jattend": "j attends", "jattends": "j attends",
-    "pa": "pas", "pu": "plus", "bcp": "beaucoup", "bcq": "beaucoup", "bcoup": "beaucoup",
+    "pa": "pas", "pu": "plus", "plu": "plus", "bcp": "beaucoup", "bcq": "beaucoup", "bcoup": "beaucoup",
     "bocou": "beaucoup", "tjs": "toujours", "tjrs": "toujours", "tjr": "toujours",
     "qd": "quand", "qnd": "quand", "kan": "quand", "pr": "pour", "ds": "dans",
     "ke": "que", "k": "que", "koi": "quoi", "kwa": "quoi", "ki": "qui", "mm": "meme",

@@ -1,0 +1,211 @@
+"""`relais eval-routing`: routing quality on labelled messages, through the worker's domain code.
+
+Each case is routed by `relais_router.domain.routing.route_contact` — the function the
+router worker calls for a new conversation — without Kafka or a database.
+
+Figures: accuracy (predicted team == labelled team), urgent recall (labelled urgent and
+predicted urgent / labelled urgent), false-urgent rate (predicted urgent among cases
+labelled not urgent / cases labelled not urgent).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from relais_router.domain.routing import (
+    CONFIDENCE_THRESHOLD,
+    RULES_VERSION,
+    TEAMS,
+    RoutingDecision,
+    RoutingInput,
+    route_contact,
+)
+
+_REPO_DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
+EVAL_SET = "routing_eval.jsonl"
+CRITICAL_LIST = "red_flags_critical.jsonl"
+_SHORT = {"accueil": "acc", "rendez-vous": "rdv", "ordonnances": "ord", "resultats": "res",
+          "facturation": "fac", "soins": "soi", "relations-patients": "rel"}
+
+
+class CasesError(ValueError):
+    """A cases file that cannot be read as labelled JSONL."""
+
+
+@dataclass(frozen=True)
+class Case:
+    file: str
+    index: int  # 0-based line number in the file
+    channel: str
+    subject: str | None
+    body: str | None
+    team: str
+    urgent: bool
+
+
+@dataclass(frozen=True)
+class Outcome:
+    case: Case
+    decision: RoutingDecision
+
+    @property
+    def correct(self) -> bool:
+        return self.decision.team == self.case.team
+
+
+def default_case_files() -> list[Path]:
+    """The committed evaluation set and critical red-flag list."""
+    base = _REPO_DATA if _REPO_DATA.is_dir() else Path.cwd() / "tests" / "data"
+    return [base / EVAL_SET, base / CRITICAL_LIST]
+
+
+def load_cases(path: Path) -> list[Case]:
+    """Labelled cases, one JSON object a line; blank lines are skipped, extra fields ignored."""
+    cases = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise CasesError(f"{path}: {exc.strerror or exc}") from exc
+    for index, line in enumerate(lines):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise CasesError(f"{path}:{index + 1}: not JSON ({exc.msg})") from exc
+        if not isinstance(row, dict) or "team" not in row or "urgent" not in row:
+            raise CasesError(f"{path}:{index + 1}: needs at least team and urgent")
+        cases.append(Case(
+            file=str(path), index=index, channel=str(row.get("channel") or "other"),
+            subject=row.get("subject"), body=row.get("body"), team=str(row["team"]),
+            urgent=_as_bool(row["urgent"]),
+        ))
+    return cases
+
+
+def _as_bool(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes", "oui")
+    return bool(value)
+
+
+def route_case(case: Case) -> RoutingDecision:
+    """Route one case as the worker would route a new contact."""
+    kind = "voicemail" if case.channel == "voice" else "message"
+    return route_contact(RoutingInput(channel=case.channel, kind=kind, subject=case.subject,
+                                      text=case.body))
+
+
+def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
+    n = len(outcomes)
+    urgent = [o for o in outcomes if o.case.urgent]
+    calm = [o for o in outcomes if not o.case.urgent]
+    return {
+        "accuracy": round(sum(o.correct for o in outcomes) / n, 3) if n else 0.0,
+        "urgent_recall": round(sum(o.decision.urgent for o in urgent) / len(urgent), 3)
+        if urgent else 1.0,
+        "false_urgent": round(sum(o.decision.urgent for o in calm) / len(calm), 3)
+        if calm else 0.0,
+        "n": n,
+    }
+
+
+def _summary_line(summary: dict[str, Any]) -> str:
+    return (f"accuracy={summary['accuracy']:.3f} urgent_recall={summary['urgent_recall']:.3f} "
+            f"false_urgent={summary['false_urgent']:.3f} n={summary['n']}")
+
+
+def _print_table(outcomes: list[Outcome], files: list[Path], default: bool, show_errors: bool,
+                 out: TextIO) -> None:
+    names = ", ".join(f"{p} ({sum(o.case.file == str(p) for o in outcomes)})" for p in files)
+    print(f"Routing evaluation: {names}", file=out)
+    if default:
+        print("  default cases: the evaluation set plus the critical red-flag list; the critical "
+              "list counts in every figure (all its cases are urgent, team soins).", file=out)
+    print(f"  rules {RULES_VERSION}, confidence threshold {CONFIDENCE_THRESHOLD}", file=out)
+    print(file=out)
+
+    labels = list(TEAMS) + sorted({o.case.team for o in outcomes} - set(TEAMS))
+    print(f"{'team':<20}{'n':>5}{'correct':>9}{'accuracy':>10}{'triage':>8}", file=out)
+    for team in labels:
+        rows = [o for o in outcomes if o.case.team == team]
+        if not rows:
+            continue
+        correct = sum(o.correct for o in rows)
+        triage = sum(o.decision.needs_triage for o in rows)
+        print(f"{team:<20}{len(rows):>5}{correct:>9}{correct / len(rows):>10.3f}{triage:>8}",
+              file=out)
+    print(file=out)
+
+    print(f"{'cases file':<48}{'n':>5}{'accuracy':>10}{'urgent_recall':>15}{'false_urgent':>14}",
+          file=out)
+    for path in files:
+        summary = summarise([o for o in outcomes if o.case.file == str(path)])
+        print(f"{str(path)[-48:]:<48}{summary['n']:>5}{summary['accuracy']:>10.3f}"
+              f"{summary['urgent_recall']:>15.3f}{summary['false_urgent']:>14.3f}", file=out)
+    urgent_cases = sum(o.case.urgent for o in outcomes)
+    missed = sum(o.case.urgent and not o.decision.urgent for o in outcomes)
+    print(f"urgent cases {urgent_cases}, missed {missed}; "
+          f"needs triage {sum(o.decision.needs_triage for o in outcomes)}", file=out)
+    print(file=out)
+
+    predicted = labels + sorted({o.decision.team for o in outcomes} - set(labels))
+    matrix: dict[str, Counter[str]] = defaultdict(Counter)
+    for o in outcomes:
+        matrix[o.case.team][o.decision.team] += 1
+    print("confusion matrix (rows: labelled team, columns: predicted team)", file=out)
+    print(f"{'':<20}" + "".join(f"{_SHORT.get(t, t[:3]):>5}" for t in predicted), file=out)
+    for team in labels:
+        if matrix.get(team):
+            print(f"{team:<20}" + "".join(f"{matrix[team][t]:>5}" for t in predicted), file=out)
+    if show_errors:
+        print(file=out)
+        print("misrouted or missed:", file=out)
+        for o in outcomes:
+            if o.correct and o.case.urgent == o.decision.urgent:
+                continue
+            text = " ".join(f"{o.case.subject or ''} {o.case.body or ''}".split())[:110]
+            print(f"  {Path(o.case.file).name}:{o.case.index} expected {o.case.team}"
+                  f"{' urgent' if o.case.urgent else ''} got {o.decision.team}"
+                  f"{' urgent' if o.decision.urgent else ''} ({o.decision.confidence:.2f}, "
+                  f"{o.decision.explanation.get('rule')}) {text}", file=out)
+    print(file=out)
+
+
+def run(case_files: list[str] | None, as_json: bool, show_errors: bool = False,
+        out: TextIO = sys.stdout) -> int:
+    default = not case_files
+    files = [Path(p) for p in case_files] if case_files else default_case_files()
+    try:
+        cases = [case for path in files for case in load_cases(path)]
+    except CasesError as exc:
+        print(f"eval-routing: {exc}", file=sys.stderr)
+        return 2
+    outcomes = [Outcome(case, route_case(case)) for case in cases]
+    summary = summarise(outcomes)
+    if as_json:
+        several = len(files) > 1
+        document = {
+            "summary": summary,
+            "cases": [
+                {
+                    **({"file": o.case.file} if several else {}),
+                    "index": o.case.index,
+                    "predicted_team": o.decision.team,
+                    "predicted_urgent": o.decision.urgent,
+                    "needs_triage": o.decision.needs_triage,
+                    "confidence": o.decision.confidence,
+                }
+                for o in outcomes
+            ],
+        }
+        print(json.dumps(document, ensure_ascii=False), file=out)
+        return 0
+    _print_table(outcomes, files, default, show_errors, out)
+    print(_summary_line(summary), file=out)
+    return 0
