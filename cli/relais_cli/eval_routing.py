@@ -178,7 +178,9 @@ def _print_table(outcomes: list[Outcome], files: list[Path], default: bool, show
 
 
 def run(case_files: list[str] | None, as_json: bool, show_errors: bool = False,
-        out: TextIO = sys.stdout) -> int:
+        out: TextIO | None = None) -> int:
+    """Evaluate, print the table (or JSON) on `out`; 0 when done, 2 for unreadable cases."""
+    out = out or sys.stdout
     default = not case_files
     files = [Path(p) for p in case_files] if case_files else default_case_files()
     try:

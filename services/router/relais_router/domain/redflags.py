@@ -30,6 +30,7 @@ from .lexicon.red_flags import (
     NEGATION_AFTER,
     NEGATION_CUES,
     POSSESSIVES,
+    RESOLVED_AFTER,
     RULES,
     SCOPE_BREAKERS,
     SYMPTOM,
@@ -249,6 +250,11 @@ def _is_negated(tokens: list[Token], start: int, end: int) -> bool:
     if k < len(tokens) and tokens[k].clause == clause and tokens[k].norm in NEGATION_AFTER:
         following = tokens[k + 1].norm if k + 1 < len(tokens) else ""
         return following != "stop"
+    # "la douleur est passée", "it has gone": no longer happening (triage, not P1).
+    after = [t.norm for t in tokens[end + 1:end + 5] if t.clause == clause]
+    for i, word in enumerate(after):
+        if word in RESOLVED_AFTER and (i + 1 >= len(after) or after[i + 1] not in ("pas", "plus", "not")):
+            return all(w in ("est", "s", "a", "is", "has", "have", "had", "was", "etait", "c", "ca", "it", "en", "bien", "been") for w in after[:i])
     return False
 
 

@@ -102,11 +102,19 @@ def route_contact(contact: RoutingInput, classifier: Classifier | None = None,
     raw_text = contact.text or ""
     text = strip_quoted_and_signature(raw_text) if raw_text.strip() else ""
     report = detect_red_flags(f"{subject}\n{text}")
+    removed = text != raw_text.strip() and bool(raw_text.strip())
+    quoted_risk = ()
+    if removed and not report.urgent:
+        # Signs only in quoted history or a signature are old or not the patient's own
+        # words: never P1 on their own, but never silently dropped either.
+        quoted = detect_red_flags(raw_text)
+        quoted_risk = tuple(h.as_dict() | {"status": "quoted"} for h in quoted.urgent_hits)
     common: dict[str, Any] = {
         "threshold": threshold,
         "rules_version": RULES_VERSION,
-        "history_or_signature_removed": text != raw_text.strip() and bool(raw_text.strip()),
+        "history_or_signature_removed": removed,
         **_red_flag_explanation(report),
+        **({"red_flags_quoted": list(quoted_risk)} if quoted_risk else {}),
     }
 
     if report.urgent:
@@ -140,7 +148,7 @@ def route_contact(contact: RoutingInput, classifier: Classifier | None = None,
         intent_info = _intent_explanation(intent, "classifier", classifier)
 
     confident = confidence >= threshold
-    if report.needs_triage:
+    if report.needs_triage or quoted_risk:
         # Risky words that are negated, hypothetical or ambiguous: a person looks soon.
         chosen = team if confident else CLINICAL_TRIAGE_TEAM
         return RoutingDecision(

@@ -18,7 +18,7 @@ _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß"
                             "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "€": " euros ", "°": " degres "})
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Clause boundaries: sentence punctuation and line breaks. Commas are kept as tokens.
-_DECIMAL = re.compile(r"(\d)[.,](\d)")
+_DECIMAL = re.compile(r"([0-9])[.,]([0-9])")
 _PIECE_BREAK = re.compile(r"[,:]")
 _CLAUSE_BREAK = re.compile(r"[.!?;\n\r()\[\]|]+|\s-\s|\s–\s")
 
@@ -113,7 +113,7 @@ def strip_quoted_and_signature(text: str) -> str:
 
 def _expand(raw_words: list[str]) -> list[tuple[str, str]]:
     """(normalised, raw) words after SMS shorthand, contractions and number words."""
-    folded = [_ascii(w) for w in raw_words]
+    folded = [_NON_WORD.sub("", _ascii(w)) for w in raw_words]
     out: list[tuple[str, str]] = []
     i = 0
     while i < len(folded):
@@ -163,7 +163,7 @@ def tokenize(text: str) -> list[Token]:
             for w in words:
                 # "mal-a-la-poitrine", "j'ai" are already split by the word regex; split
                 # digit/letter runs too ("39de", "38.5c" -> "39", "de").
-                split_words.extend(re.findall(r"\d+|\D+", w))
+                split_words.extend(re.findall(r"[0-9]+|[^0-9]+", w))
             for norm, raw in _expand(split_words):
                 if norm:
                     tokens.append(Token(norm, raw, number))

@@ -23,8 +23,8 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
         ("slot|slots|availability, available|free time|slot|today|tomorrow", 1.0),
         ("consultation|consulter|consult", 0.6), ("teleconsultation|visio|video", 1.4),
         ("book|booking|booked|schedule|scheduling", 1.8),
-        ("voir|see|passer medecin|doctor|docteur|generaliste|infirmier*|kinesitherapeute|"
-         "gp, sage femme", 0.9, 3),
+        ("voir|voie|voit|see|passer|examiner medecin|doctor|docteur|generaliste|infirmier*|"
+         "kinesitherapeute|gp|quelqu|someone|somebody, sage femme", 0.9, 3),
         ("me|nous|le|la|les|l recevoir|caser|voir|prendre|examiner, see|fit me|us|him|her|in",
          1.2),
         ("parler|rencontrer medecin|docteur|psy|psychologue|psychiatre|sage|quelqu", 0.8, 3),
@@ -33,6 +33,9 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
         ("pourrai|pourrais|pourra|peux|peut pas|plus venir|etre|honorer, cannot|can|could "
          "make|come|attend", 1.4, 2),
         ("retard, late", 0.9), ("confirm*", 1.0), ("rappel|reminder", 0.6),
+        ("viendrai|viendrais|viendra|viendrons|viendront pas|plus", 1.4),
+        ("serai|serais|sera|serons pas|plus la|present*|disponible*|dispo", 1.2, 2),
+        ("autre|another|different jour|date|creneau|moment|heure|day|time|slot", 1.0),
         ("visite domicile, home visit, visite", 1.0),
         ("premier|nouveau|new rendez|appointment", 0.6, 2),
         ("suivi, follow up, controle, check up, checkup, visite annuelle", 0.7),
@@ -72,6 +75,7 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
          "semelles|contention|levothyroxine|thyroxine|sertraline|amoxicillin", 1.2),
         ("bon transport, transport|taxi|vsl", 1.6),
         ("arret travail|maladie, sick|fit note, prolongation", 1.6),
+        ("prolong*|arret", 0.8),
         ("mes|my medicament*|traitement|pills|medication|meds", 0.5),
     ),
     "resultats": (
@@ -104,6 +108,7 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
         ("tiers payant, tiers", 2.0), ("carte vitale, securite sociale, cpam|ameli, "
                                       "assurance maladie", 1.2),
         ("feuille soins", 2.0),
+        ("note honoraires, note de frais", 1.2),
         ("depassement*|honoraires|fee|fees|tarif*|prix|price|cost|coute|coutent|cout|"
          "combien|charged|charges", 1.2),
         ("euros|eur|dollars|montant|somme|amount", 1.2),
@@ -149,7 +154,8 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
         ("moral|deprim*|depression|dormir|sommeil|insomnie|stress|burn|anxieu*|sleep|"
          "depressed|low", 0.8),
         ("brule*|brulure*|pique|burns|burning pipi|uriner|urine*|pee|peeing", 1.2, 3),
-        ("cardiaque|coeur|heart|cardio*", 0.6),
+        ("cardiaque|coeur|heart|cardio*", 0.6), ("normal|normale", 0.5),
+        ("bleu|bleus|hematome*|bruise*|bruising", 0.8),
         ("depuis|since|for jours|semaines|days|weeks|hier|yesterday|matin|morning|nuit", 0.4, 3),
         ("chute|tombe*|fall|fell|entorse|sprain|brulure|burn|coupure|cut|fracture|bosse|"
          "bump|hematome|bruise", 1.0),
@@ -161,11 +167,14 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
          0.4),
     ),
     "relations-patients": (
-        ("reclamation*|plainte*|complaint*|complain*|grief", 2.6),
+        ("reclamation*|plainte*|complaint*|complain*|grief|plaindre|plains|plaint", 2.6),
+        ("pas|not acceptable|normal|correct|respectueux|serieux|professionnel|ok", 1.2, 0),
+        ("pour rien, sans prevenir, derniere minute, last minute, for nothing, personne "
+         "previent|prevenu, no one told", 0.9),
         ("mecontent*|insatisfait*|unhappy|dissatisfied|decu*|decue|disappointed|furieux|"
-         "furious|scandalise*|choque*|outrage*", 1.8),
+         "furious|scandalise*|choque*|outrage*|mecontentement", 2.2),
         ("inadmissible|inacceptable|unacceptable|scandale*|scandaleux|honte|honteux|"
-         "shameful|lamentable|intolerable|indigne|deplorable, importe quoi", 1.8),
+         "shameful|lamentable|intolerable|indigne|deplorable, importe quoi", 2.2),
         ("impoli*|desagreable|rude|irrespectueu*|disrespectful|mepris*|agressi*|arrogant*|"
          "condescendan*|hautain*|moqu*", 1.5),
         ("colere|enerve*|agace*|exaspere*|ras bol|marre|angry|upset|annoyed|frustrat*|"
@@ -182,6 +191,7 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
         ("merci|thank|thanks a|au|aux|to docteur|dr|medecin|infirmier*|equipe|secretaire*|"
          "the|nurse|doctor|team|staff|vous|you", 0.9, 2),
         ("merci infiniment|enormement|beaucoup, thank you so|very much", 0.5),
+        ("grand merci, grace a vous|lui|elle|vous|toi, thanks to you|him|her", 1.2),
         ("satisfait|satisfaite|satisfied|satisfaction|insatisfaction, keep up", 1.2),
         ("facon|maniere dont, how i was treated|spoken, on m a recu|recue|parle|traite", 1.0),
         ("remarque*|deplacee*|inapproprie*|choquant*|humili*|blessant*|vecu|lecon|"
@@ -201,13 +211,20 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
         ("compte rendu hospitalisation|operatoire|hospitalization, courrier|lettre|copie|copy",
          0.9, 2),
         ("recuperer|obtenir|avoir|copie|acces|transmettre|envoyer|besoin|faut|demande|need "
-         "dossier|compte|certificat|attestation|records|file|certificate", 1.2, 3),
+         "dossier|compte|certificat|attestation|records|file|certificate|antecedents|carnet|"
+         "historique|history|vaccins", 1.2, 3),
+        ("informations|donnees|data|dossier sur|about moi|me, qui acces|access, "
+         "transmettez|partagez|share|sell", 1.4, 2),
         ("certificat|attestation|certificate|mdph|formulaire|remplir|papiers|paperwork", 0.8),
         ("encore une fois, pas normal, toujours pas", 0.4),
     ),
     "accueil": (
         ("horaire*|ouvert|ouverte|ouverts|ferme|fermee|closed|fermeture|ouverture, "
          "opening hours|times, open", 1.6),
+        ("ou etes|trouvez|situe|situes, vous etes|trouve ou, where are|is you|the, je suis "
+         "devant|perdu, trouver centre|cabinet|clinic", 1.4),
+        ("votre site|internet, site web, website, proposez vous, do you offer|do, est ce que "
+         "vous faites|faites, vous faites", 0.9),
         ("adresse|address|parking|stationnement|garer|itineraire|directions|bus|metro|tram|"
          "ascenseur|elevator|handicap*|wheelchair|pmr, acceder, fauteuil roulant", 1.3),
         ("rappeler|rappelez|recontacter|joindre|reach, call back, callback", 0.8),

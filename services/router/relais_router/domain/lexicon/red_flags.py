@@ -80,7 +80,8 @@ RULES: tuple[RedFlagRule, ...] = (
       "pouvait|pourrai pas|plus respir*|souffler", 2, unless="nez nose"),
     R("breathing", "respir* mal|difficilement|pas|plus|peine", 1, unless="nez nose mieux"),
     R("breathing", "respir* vite|rapide*|bruyam*|bizarre*|fort|bruit|siffl*", 2, level=AMBIGUOUS),
-    R("breathing", "etouff*|suffoqu*|suffocat*|asphyxi*", unless="chaleur chaud ambiance"),
+    R("breathing", "etouff*|suffoqu*|suffocat*|asphyxi*",
+      unless="chaleur chaud chaude chaudes ambiance canicule salle attente monde travail"),
     R("breathing", "manque*|manquer air|oxygene", 2),
     R("breathing", "detresse respiratoire", 1),
     R("breathing", "insuffisance respiratoire", 1, kind=DIAGNOSIS),
@@ -146,6 +147,7 @@ RULES: tuple[RedFlagRule, ...] = (
     R("unconscious", "not|cannot|unable|won wake", 2),
     R("unconscious", "reagit|reagi|reagissait plus|pas", 1,
       unless="traitement medicament medicaments antibiotique antibiotiques creme"),
+    R("unconscious", "repond|reagit|repondait plus|pas quand|lorsqu|on|lui|meme|aux", 2),
     R("unconscious", "repond|repondait plus|pas", 1, level=AMBIGUOUS,
       unless="telephone standard secretariat personne mail mails mel messages message "
              "appel appels ligne cabinet accueil vous mutuelle laboratoire pharmacie "
@@ -211,6 +213,9 @@ RULES: tuple[RedFlagRule, ...] = (
     R("suicidal", "end it all", 1),
     R("suicidal", "want|wanna|wish|wishing|wants die|dead", 2),
     R("suicidal", "better off dead", 1),
+    R("suicidal", "lettre|message|mot|lettres adieu|adieux", 2),
+    R("suicidal", "dire|dit adieu|adieux", 1),
+    R("suicidal", "goodbye|suicide letter|note", 1),
     R("suicidal", "no|not reason|point|worth live|living", 3),
     R("suicidal", "not|dont want live|living", 3),
     # --- seizures -----------------------------------------------------------------------
@@ -230,12 +235,13 @@ RULES: tuple[RedFlagRule, ...] = (
       "allergic|allergie", 2, kind=DIAGNOSIS),
     R("anaphylaxis", "allergique|allergic|allergie|allergy grave|severe|serieuse|violente", 2,
       kind=DIAGNOSIS),
-    R("anaphylaxis", "langue|levres|lips|tongue|throat|luette|glotte gonfl*|enfl*|swell*|"
+    R("anaphylaxis", "langue|levres|lips|tongue|luette|glotte gonfl*|enfl*|swell*|"
       "swollen|oedem*|gros*|double*", 3),
-    R("anaphylaxis", "gonfl*|enfl*|swell*|swollen|oedem* langue|levres|lips|tongue|throat|"
+    R("anaphylaxis", "gonfl*|enfl*|swell*|swollen|oedem* langue|levres|lips|tongue|"
       "luette", 3),
     R("anaphylaxis", "gorge|throat ferme*|serre*|closing|tight*|bloque*", 3),
-    R("anaphylaxis", "gorge gonfl*|enfl*|swell*|swollen", 3, level=AMBIGUOUS),
+    R("anaphylaxis", "gorge|throat gonfl*|enfl*|swell*|swollen", 3, level=AMBIGUOUS,
+      unless="glands ganglions ganglion angine"),
     R("anaphylaxis", "epipen|anapen|jext|emerade|adrenaline|epinephrine", 0, kind=DIAGNOSIS),
     R("anaphylaxis", "reaction allergique", 1, level=AMBIGUOUS),
     R("anaphylaxis", "allergic reaction", 1, level=AMBIGUOUS),
@@ -251,6 +257,8 @@ RULES: tuple[RedFlagRule, ...] = (
       f"des|du|de|un|une|plusieurs|some|a|sa|ses|her|his|la|l {_TOXIC}", 2),
     R("overdose", f"avale*|ingere*|swallowed|mange*|ate des|plusieurs|some|ses|sa {_MEDS}", 2),
     R("overdose", "monoxyde|monoxide", 0),
+    R("overdose", "mange*|cueilli*|ate|eaten|avale* champignon*|baies|mushroom*|berries|plante*",
+      3, level=AMBIGUOUS),
     R("overdose", "coma ethylique", 1),
     R("overdose", "alcohol poisoning", 1),
     # --- acute confusion ----------------------------------------------------------------
@@ -402,6 +410,23 @@ CONCEPTS: dict[str, tuple[tuple[str, int] | tuple[str, int, str], ...]] = {
         ("nouveau|nouveaux ne|nes|nee|nees", 0),
     ),
     "older_age": (("#older_age", 0),),
+    "wild_ingestion": (
+        ("mange*|cueilli*|ate|eaten|avale* champignon*|baies|mushroom*|berries|plante*", 3),
+    ),
+    "poisoning_signs": (
+        ("vomi*|vomit*|diarrhee*|malaise|somnolen*|endormi*|blanc|blanche|pale|convuls*|"
+         "delire*|hallucin*|sleepy|drowsy|vomiting", 0),
+    ),
+    "unresponsive": (
+        ("repond|reagit|repondait plus|pas", 1,
+         "telephone standard secretariat mail mails messages appel appels ligne cabinet "
+         "accueil vous mutuelle laboratoire pharmacie courrier numero"),
+        ("unresponsive|inconscien*|not responding", 0),
+    ),
+    "collapse": (
+        ("par|au terre|sol", 1), ("malaise*|effondre*|effondree|tombe*|tombee|collapsed|fell|"
+                                  "floor|ground", 0),
+    ),
     "infant_distress": (
         ("mou|molle|hypoton*|floppy|limp|geint|gemit|gris|grise|grey|gray|marbre*|mottled|"
          "fontanelle|apathique|lethargi*|listless", 0),
@@ -414,6 +439,8 @@ CONCEPTS: dict[str, tuple[tuple[str, int] | tuple[str, int, str], ...]] = {
 }
 
 COMBINATIONS: tuple[Combination, ...] = (
+    Combination("overdose", ("wild_ingestion", "poisoning_signs")),
+    Combination("unconscious", ("unresponsive", "collapse")),
     Combination("bleeding_in_pregnancy", ("pregnancy", "bleeding_any")),
     Combination("pregnancy_emergency", ("pregnancy", "abdominal_pain", "severe")),
     Combination("pregnancy_emergency", ("pregnancy", "abdominal_pain"), AMBIGUOUS),
@@ -446,6 +473,11 @@ COMBINATIONS: tuple[Combination, ...] = (
 NEGATION_CUES = frozenset({
     "pas", "sans", "aucun", "aucune", "ni", "jamais", "no", "not", "without", "never",
     "none", "nor", "non", "denies", "nie", "absence", "rien", "neither",
+})
+# Words just after a sign that say it has gone: risky, so triage rather than P1.
+RESOLVED_AFTER = frozenset({
+    "passe", "passee", "disparu", "disparue", "partie", "parti", "gone", "resolved",
+    "stopped", "calmee", "calme", "finie", "fini", "terminee", "ameliore", "amelioree",
 })
 NEGATION_AFTER = frozenset({
     "non", "no", "none", "aucune", "aucun", "absent", "absente", "absents", "negatif",
