@@ -83,6 +83,8 @@ async def test_bad_input_and_cross_site_posts_are_refused(phone_sandbox, phone_c
         "/_sandbox/phone/sms", content="from=x", headers={"Content-Type": "text/plain"}
     )
     assert form.status_code == 422
+    stream = await phone_client.get("/_sandbox/phone/stream", params={"number": "abc"})
+    assert stream.status_code == 422 and stream.json()["field"] == "number"
     assert fake_intake.calls == []
 
 

@@ -15,7 +15,12 @@ from pydantic import BaseModel, Field
 from relais_shared.http import Problem
 
 from .. import metrics
-from ..domain.patient_phone import PhoneInputError, attempt_view, entry_view
+from ..domain.patient_phone import (
+    PhoneInputError,
+    attempt_view,
+    entry_view,
+    parse_patient_number,
+)
 from ..domain.phone_events import HEARTBEAT_FRAME, format_sse, parse_last_event_id
 from ..phone import PatientPhone, event_json
 from .security import require_same_origin
@@ -127,7 +132,7 @@ async def stream(
     a comment line as heartbeat."""
     phone = _phone(request)
     try:
-        thread_number = phone.thread(number, limit=0)["number"]
+        thread_number = parse_patient_number(number, "number")
     except PhoneInputError as exc:
         raise _invalid(exc) from None
     resume = parse_last_event_id(last_event_id or last_event_id_query)
