@@ -14,6 +14,8 @@ apt_install() {
 command -v python3 >/dev/null || apt_install python3 python3-pip
 if ! command -v java >/dev/null; then echo "Installing a Java runtime for Kafka …"; apt_install openjdk-17-jre-headless; fi
 if ! command -v mvn >/dev/null; then echo "Installing Maven (fetches Kafka's jars) …"; apt_install maven; fi
+# Debian's Chromium drives the browser tests (Playwright cannot download browsers here).
+if [ ! -x /usr/bin/chromium ]; then echo "Installing Chromium for the browser tests …"; apt_install chromium; fi
 if ! command -v uv >/dev/null; then
   echo "Installing uv …"
   python3 -m pip install --quiet "uv>=0.9,<1" || python3 -m pip install --quiet --break-system-packages "uv>=0.9,<1"

@@ -42,6 +42,10 @@ async def prepare_database(database_url: str, credentials_file: Path) -> list[st
     return credentials_file.read_text().splitlines()
 
 
+def _sandbox_port() -> int:
+    return _env_port("RELAIS_SANDBOX_PORT", 8090)
+
+
 def _banner(processes: list[ServiceProcess], bootstrap: str, database_url: str,
             credentials: list[str], base: Path, started: float) -> str:
     lines = [
@@ -59,7 +63,10 @@ def _banner(processes: list[ServiceProcess], bootstrap: str, database_url: str,
         "Demo users (user, role, password) for the router API (POST /v1/auth/login):",
         *[f"  {line}" for line in credentials],
         "",
+        f"Patient phone (text the clinic, watch the answers): http://127.0.0.1:{_sandbox_port()}/phone",
+        f"Mails Relais sent (SMTP sink):                      http://127.0.0.1:{_sandbox_port()}/mail",
         "Send a signed test SMS:  uv run relais send-sms --from +33612345678 'Bonjour, je voudrais un rendez-vous'",
+        "A day of simulated patient contacts:  uv run relais simulate",
         "",
     ]
     return "\n".join(lines)

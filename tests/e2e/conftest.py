@@ -102,6 +102,7 @@ def stack(kafka_bootstrap: str, stack_database_url: str, tmp_path_factory) -> It
         "RELAIS_PUBLIC_URL": f"http://127.0.0.1:{ports['intake']}",
         "RELAIS_SMS_API_BASE": f"http://127.0.0.1:{ports['sandbox']}",
         "RELAIS_LOG_FORMAT": "json",
+        "RELAIS_SANDBOX_SMTP_PORT": str(free_port()),
     }
     for name, port in ports.items():
         env[SPEC_BY_NAME[name].port_env] = str(port)
