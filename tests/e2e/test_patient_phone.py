@@ -85,8 +85,8 @@ async def browser():
     """Debian's Chromium driven by Playwright (Playwright cannot download browsers here)."""
     import os
 
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: apt-get install -y chromium (scripts/bootstrap.sh)")
+    if not os.path.exists(CHROMIUM):  # scripts/bootstrap.sh installs it: missing is a defect
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (scripts/bootstrap.sh)")
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
