@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .lexicon.common_words import COMMON_WORDS
+from .lexicon.real_words import REAL_WORDS
 from .lexicon.intents import TEAM_FEATURES, Feature
+from .redflags import VOCABULARY as RED_FLAG_VOCABULARY
 from .text import (
     Pattern,
     Token,
@@ -79,7 +81,10 @@ class WeightedRulesClassifier:
         for feature in self._features:
             for pattern in feature.patterns:
                 vocabulary |= pattern.entries()
-        self._matcher = WordMatcher(vocabulary, COMMON_WORDS)
+        # Red-flag words are real words too: "main" is a hand, not a typo of "matin".
+        # Fuzzy matching only reaches long words here ("cloque" is not "choqué").
+        self._matcher = WordMatcher(vocabulary, COMMON_WORDS | REAL_WORDS | RED_FLAG_VOCABULARY,
+                                    min_fuzzy_length=7)
         self._first: dict[str, list[tuple[_Feature, Pattern]]] = {}
         for feature in self._features:
             for pattern in feature.patterns:

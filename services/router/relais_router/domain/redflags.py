@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .lexicon.common_words import COMMON_WORDS
+from .lexicon.real_words import REAL_WORDS
 from .lexicon.red_flags import (
     ADMIN_WORDS,
     COMBINATIONS,
@@ -139,10 +140,11 @@ def _compile() -> tuple[list[_Compiled], dict[str, list[_Compiled]], WordMatcher
     vocabulary: set[str] = set()
     for compiled in rules + [c for group in concepts.values() for c in group]:
         vocabulary |= compiled.pattern.entries()
-    return rules, concepts, WordMatcher(vocabulary, COMMON_WORDS)
+    return rules, concepts, WordMatcher(vocabulary, COMMON_WORDS | REAL_WORDS)
 
 
-_RULES, _CONCEPTS, _MATCHER = _compile()
+_RULE_LIST, _CONCEPT_LISTS, _MATCHER = _compile()
+VOCABULARY = _MATCHER.vocabulary  # words the red-flag lexicon knows (for other matchers)
 
 # --- per-token facts ------------------------------------------------------------------
 
@@ -346,23 +348,43 @@ def _status(tokens: list[Token], start: int, end: int, kind: str, message_words:
 _STATUS_RANK = {CURRENT: 0, HISTORICAL: 1, HYPOTHETICAL: 2, NEGATED: 3}
 
 
-def _find(compiled: Iterable[_Compiled], tokens: list[Token], matches: list[frozenset[str]],
+class _RuleSet:
+    """Rules indexed by the entries of their first slot, so only plausible starts are tried."""
+
+    def __init__(self, rules: list[_Compiled]) -> None:
+        self.rules = rules
+        self.by_first: dict[str, list[int]] = {}
+        for position, rule in enumerate(rules):
+            for entry in rule.pattern.slots[0]:
+                self.by_first.setdefault(entry, []).append(position)
+
+    def starts(self, matches: list[frozenset[str]]) -> list[tuple[int, int]]:
+        """(rule position, token index) pairs where a rule's first slot matches."""
+        found: set[tuple[int, int]] = set()
+        for index, token_matches in enumerate(matches):
+            for entry in token_matches:
+                for position in self.by_first.get(entry, ()):
+                    found.add((position, index))
+        return sorted(found)
+
+
+_RULES = _RuleSet(_RULE_LIST)
+_CONCEPTS = {name: _RuleSet(group) for name, group in _CONCEPT_LISTS.items()}
+
+
+def _find(rule_set: _RuleSet, tokens: list[Token], matches: list[frozenset[str]],
           message_words: frozenset[str]) -> list[tuple[_Compiled, str, str]]:
     """(rule, status, evidence) for every place a rule matches."""
     found = []
-    for rule in compiled:
-        first = rule.pattern.slots[0]
-        for start, token_matches in enumerate(matches):
-            if first.isdisjoint(token_matches):
-                continue
-            end = find_pattern(rule.pattern, tokens, matches, start)
-            if end is None:
-                continue
-            if rule.unless and not rule.unless.isdisjoint(_clause_words(tokens, tokens[start].clause)):
-                continue
-            status = _status(tokens, start, end, rule.kind, message_words)
-            evidence = evidence_words(tokens[start:end + 1])
-            found.append((rule, status, evidence[:80]))
+    for position, start in rule_set.starts(matches):
+        rule = rule_set.rules[position]
+        end = find_pattern(rule.pattern, tokens, matches, start)
+        if end is None:
+            continue
+        if rule.unless and not rule.unless.isdisjoint(_clause_words(tokens, tokens[start].clause)):
+            continue
+        status = _status(tokens, start, end, rule.kind, message_words)
+        found.append((rule, status, evidence_words(tokens[start:end + 1])[:80]))
     return found
 
 

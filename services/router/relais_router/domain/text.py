@@ -215,16 +215,18 @@ class WordMatcher:
     are cached per token: message vocabularies are small and repetitive.
     """
 
-    def __init__(self, entries: set[str], known_words: frozenset[str], cache_size: int = 50_000):
+    def __init__(self, entries: set[str], known_words: frozenset[str], cache_size: int = 50_000,
+                 min_fuzzy_length: int = 5):
         self._words = frozenset(e for e in entries if not e.endswith("*"))
         self._stems = frozenset(e[:-1] for e in entries if e.endswith("*"))
         self._known = known_words | self._words
         by_initial: dict[str, list[str]] = {}
         for word in self._words | self._stems:
-            if len(word) >= 5:
+            if len(word) >= min_fuzzy_length:
                 by_initial.setdefault(word[0], []).append(word)
         self._by_initial = by_initial
         self._cache: dict[str, frozenset[str]] = {}
+        self.vocabulary = self._words | self._stems
         self._cache_size = cache_size
 
     def matches(self, token: str) -> frozenset[str]:
@@ -237,15 +239,29 @@ class WordMatcher:
         self._cache[token] = found
         return found
 
-    def _compute(self, token: str) -> frozenset[str]:
+    def fuzzy_only(self, token: str) -> frozenset[str]:
+        """Entries `token` reaches only as a typo (for building the real-words list)."""
+        return self._fuzzy(token) if not self._exact(token) else frozenset()
+
+    def _exact(self, token: str) -> set[str]:
         found: set[str] = set()
         if token in self._words:
             found.add(token)
         for end in range(2, len(token) + 1):
             if token[:end] in self._stems:
                 found.add(token[:end] + "*")
-        if found or token in self._known or len(token) < 4 or not token.isalpha():
+        return found
+
+    def _compute(self, token: str) -> frozenset[str]:
+        found = self._exact(token)
+        if found or token in self._known or len(token) < 5 or not token.isalpha():
             return frozenset(found)
+        return self._fuzzy(token)
+
+    def _fuzzy(self, token: str) -> frozenset[str]:
+        found: set[str] = set()
+        if len(token) < 5 or not token.isalpha():
+            return frozenset()
         for word in self._by_initial.get(token[0], ()):
             limit = typo_tolerance(word)
             if word in self._stems:

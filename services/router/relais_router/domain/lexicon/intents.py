@@ -34,6 +34,10 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
          "make|come|attend", 1.4, 2),
         ("retard, late", 0.9), ("confirm*", 1.0), ("rappel|reminder", 0.6),
         ("viendrai|viendrais|viendra|viendrons|viendront pas|plus", 1.4),
+        ("peux|pourrais|pourrai|puis|can|could venir|passer|come|pop", 0.9, 2),
+        ("au lieu, plutot que, instead of, rather than", 0.7),
+        ("moyen|possible|possibilite voir|passer|venir|rendez|consult*|etre", 1.0, 2),
+        ("cette|fin semaine, this week, semaine prochaine, next week, dans journee", 0.5),
         ("serai|serais|sera|serons pas|plus la|present*|disponible*|dispo", 1.2, 2),
         ("autre|another|different jour|date|creneau|moment|heure|day|time|slot", 1.0),
         ("visite domicile, home visit, visite", 1.0),
@@ -95,7 +99,7 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
          "vitamine|plaquettes|globules|hemoglobine|taux|valeurs|chiffres|levels", 1.3),
         ("vu|regarde|lu|verifie|examine|recu|seen|checked|looked scanner|radio|irm|bilan|"
          "analyses|examen|echographie|compte|resultats|scan|results", 0.8, 4),
-        ("recu|recus|recupere*|received|got|arrive*|disponibles|ready|back", 0.3),
+        ("recu|recus|recupere*|received|got|arrive*|disponibles|ready|back|sorti|sortis", 0.4),
         ("interpret*|expliquer|explain|comprendre|understand|signifie|mean|means|normaux|"
          "anormal*|abnormal|eleve*|elevated", 0.6),
         ("radiologue|radiologie|radiology|imagerie", 0.6),
@@ -105,8 +109,9 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
         ("paiement*|payer|paye|payee|payment*|pay|paid|regler|reglement", 1.5),
         ("rembourse*|remboursement*|refund*|reimburs*", 1.6),
         ("mutuelle*|complementaire|insurance|insurer", 1.6),
-        ("tiers payant, tiers", 2.0), ("carte vitale, securite sociale, cpam|ameli, "
-                                      "assurance maladie", 1.2),
+        ("tiers payant, tiers", 2.0), ("carte vitale", 1.2),
+        ("securite sociale, cpam|ameli|secu, assurance maladie", 1.2),
+        ("feuille|feuilles", 0.8),
         ("feuille soins", 2.0),
         ("note honoraires, note de frais", 1.2),
         ("depassement*|honoraires|fee|fees|tarif*|prix|price|cost|coute|coutent|cout|"
@@ -146,7 +151,7 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
          "angoisse*, est normal, is normal", 0.9),
         ("dois|devrais|faut|should je|i|il, que faire, what should, conseil*, advice, "
          "avis medical, advise, je dois|devrais|fais, fais quoi, faire quoi, quoi faire, "
-         "what do", 1.1),
+         "what do i|we, what should i|we", 1.1),
         ("peux|puis|peut|can|prendre take|prendre|associer|melanger|mix, interaction*|"
          "compatible|contre indique*", 1.2, 3),
         ("depuis|since prends|prend|pris|started|starting|nouveau|new|traitement", 0.9, 3),
@@ -157,7 +162,7 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
         ("cardiaque|coeur|heart|cardio*", 0.6), ("normal|normale", 0.5),
         ("bleu|bleus|hematome*|bruise*|bruising", 0.8),
         ("depuis|since|for jours|semaines|days|weeks|hier|yesterday|matin|morning|nuit", 0.4, 3),
-        ("chute|tombe*|fall|fell|entorse|sprain|brulure|burn|coupure|cut|fracture|bosse|"
+        ("chute|tombe*|fall|fell|entorse|sprain|brulure|brule*|burn|coupure|cut|fracture|bosse|"
          "bump|hematome|bruise", 1.0),
         ("respir*|breath*|essouffl*|poitrine|chest|coeur|palpitation*", 0.8),
         ("mange|manger|eat|eating|boire|drink|dort|sleep|sleeping|poids|weight", 0.4),
@@ -217,6 +222,9 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
          "transmettez|partagez|share|sell", 1.4, 2),
         ("certificat|attestation|certificate|mdph|formulaire|remplir|papiers|paperwork", 0.8),
         ("encore une fois, pas normal, toujours pas", 0.4),
+        ("en avoir|ai assez, ras bol, troisieme|plusieurs|enieme fois, fed up, sick of", 1.3),
+        ("personne|jamais rappelle|rappele|rappelee|rappelez|repond|recontacte, never "
+         "called|answers", 1.0, 2),
     ),
     "accueil": (
         ("horaire*|ouvert|ouverte|ouverts|ferme|fermee|closed|fermeture|ouverture, "
@@ -242,6 +250,8 @@ TEAM_FEATURES: dict[str, tuple[Feature, ...]] = {
          "livraison|delivery|fournisseur|supplier|commercial|partenariat|prospection|"
          "newsletter|publicite|advertising", 1.4),
         ("wifi|toilettes|toilets|fax, salle attente, waiting room", 0.6),
+        ("close|closes|closing|fermez|fermer|ouvrez|ouvrir|ouvre, what time, quelle heure",
+         1.0),
         ("association|affiche|flyer|evenement|conference|atelier|partenariat|benevole*|"
          "mairie|ecole|presse|journaliste", 1.2),
         ("langue|language|interprete|interpreter|traducteur|translator", 0.9),

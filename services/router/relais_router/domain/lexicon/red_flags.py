@@ -235,12 +235,12 @@ RULES: tuple[RedFlagRule, ...] = (
       "allergic|allergie", 2, kind=DIAGNOSIS),
     R("anaphylaxis", "allergique|allergic|allergie|allergy grave|severe|serieuse|violente", 2,
       kind=DIAGNOSIS),
-    R("anaphylaxis", "langue|levres|lips|tongue|luette|glotte gonfl*|enfl*|swell*|"
+    R("anaphylaxis", "langue|levres|lips|tongue|luette|glotte gonfl*|enfle*|enflee*|enflure*|swell*|"
       "swollen|oedem*|gros*|double*", 3),
-    R("anaphylaxis", "gonfl*|enfl*|swell*|swollen|oedem* langue|levres|lips|tongue|"
+    R("anaphylaxis", "gonfl*|enfle*|enflee*|enflure*|swell*|swollen|oedem* langue|levres|lips|tongue|"
       "luette", 3),
     R("anaphylaxis", "gorge|throat ferme*|serre*|closing|tight*|bloque*", 3),
-    R("anaphylaxis", "gorge|throat gonfl*|enfl*|swell*|swollen", 3, level=AMBIGUOUS,
+    R("anaphylaxis", "gorge|throat gonfl*|enfle*|enflee*|enflure*|swell*|swollen", 3, level=AMBIGUOUS,
       unless="glands ganglions ganglion angine"),
     R("anaphylaxis", "epipen|anapen|jext|emerade|adrenaline|epinephrine", 0, kind=DIAGNOSIS),
     R("anaphylaxis", "reaction allergique", 1, level=AMBIGUOUS),
@@ -381,9 +381,9 @@ CONCEPTS: dict[str, tuple[tuple[str, int] | tuple[str, int, str], ...]] = {
          "crustace*|shellfish|guepe|abeille|frelon|wasp|bee|hornet", 0),
     ),
     "allergy_swelling": (
-        ("visage|face|yeux|eyes|paupieres|gorge|throat|cou gonfl*|enfl*|swell*|swollen|"
+        ("visage|face|yeux|eyes|paupieres|gorge|throat|cou gonfl*|enfle*|enflee*|enflure*|swell*|swollen|"
          "oedem*", 3),
-        ("gonfl*|enfl*|swell*|swollen|oedem* visage|face|yeux|eyes|gorge|throat|partout|"
+        ("gonfl*|enfle*|enflee*|enflure*|swell*|swollen|oedem* visage|face|yeux|eyes|gorge|throat|partout|"
          "everywhere|corps|body", 3),
         ("urticaire|hives|plaques|boutons partout|generalis*|everywhere|corps|body", 3),
         ("malaise|etouff*|dizzy|faint*", 0),
