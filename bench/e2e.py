@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import subprocess
@@ -33,13 +34,17 @@ from relais_cli.devstack.topics import ensure_topics
 from relais_cli.send_sms import WEBHOOK_PATH, signed_sms_form
 from relais_shared.twilio import compute_signature
 
+sys.path.insert(0, str(Path(__file__).parent))
+from loadgen import RawPoster  # noqa: E402
+
 INTAKE = os.environ.get("RELAIS_PUBLIC_URL", "http://127.0.0.1:8081").rstrip("/")
 SANDBOX = os.environ.get("RELAIS_SMS_API_BASE", "http://127.0.0.1:8090").rstrip("/")
 TOKEN = os.environ.get("RELAIS_TWILIO_AUTH_TOKEN", "dev-only-change-me-twilio")
 DATABASE = os.environ.get("RELAIS_DATABASE_URL", "postgresql://relais:relais@127.0.0.1:55432/relais")
 KAFKA = os.environ.get("RELAIS_KAFKA_BOOTSTRAP", "127.0.0.1:19092")
 TEXT = "Bonjour, je voudrais déplacer mon rendez-vous de jeudi prochain s'il vous plaît"
-TICKS = 100  # the generator releases requests 100 times a second
+TICKS = 100
+PIDS = Path(__file__).resolve().parents[1] / ".relais" / "pids.json"  # the generator releases requests 100 times a second
 
 
 def pct(values: list[float], q: float) -> float:
@@ -48,23 +53,21 @@ def pct(values: list[float], q: float) -> float:
 
 
 def cpu_seconds() -> dict[str, float]:
-    """utime+stime of the processes that make up the stack, by role."""
+    """utime+stime of the stack's processes (from .relais/pids.json) and their children."""
     tick = os.sysconf("SC_CLK_TCK")
-    found: dict[str, float] = {}
+    roles: dict[int, str] = {pid: name for name, pid in json.loads(PIDS.read_text()).items()}
+    stats: dict[int, tuple[int, float]] = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
-            cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        role = next((r for r in ("relais_router.worker", "relais_router", "relais_intake",
-                                 "relais_notifier", "relais_sandbox") if f"-m {r}" in cmd), None)
-        if role is None and "kafka.Kafka" in cmd:
-            role = "kafka"
-        if role is None and ("postgres:" in cmd or cmd.startswith("/usr/lib/postgresql")):
-            role = "postgres"
+        stats[int(pid)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    found: dict[str, float] = {}
+    for pid, (ppid, cpu) in stats.items():
+        role = roles.get(pid) or roles.get(ppid)  # postgres backends are the postmaster's children
         if role:
-            found[role] = found.get(role, 0.0) + (int(stat[11]) + int(stat[12])) / tick
+            found[role] = found.get(role, 0.0) + cpu
     return found
 
 
@@ -73,25 +76,15 @@ async def open_loop(url: str, rate: float, duration: float, concurrency: int, si
     sent: dict[str, float] = {}
     answers: list[float] = []
     failures = 0
-    limit = asyncio.Semaphore(concurrency)
-    waiting = 0
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as client:
+    poster = RawPoster(url, concurrency)
+    try:
         async def one() -> None:
-            nonlocal failures, waiting
+            nonlocal failures
             phone = f"+336{uuid.uuid4().int % 10**8:08d}"
             form = signed_sms_form(phone, "+33939000000", TEXT)
             headers = {"X-Twilio-Signature": compute_signature(TOKEN, url, form.items())} if sign else {}
-            waiting += 1
-            async with limit:
-                waiting -= 1
-                started = time.time()
-                try:
-                    response = await client.post(url, data=form, headers=headers)
-                    ok = response.status_code == 200
-                except httpx.HTTPError:
-                    ok = False
-            if ok:
+            started = time.time()  # the latency a provider sees includes waiting for a connection
+            if await poster.post_form(form, headers) == 200:
                 sent[phone] = started
                 answers.append(time.time() - started)
             else:
@@ -106,28 +99,32 @@ async def open_loop(url: str, rate: float, duration: float, concurrency: int, si
                 tasks.append(asyncio.create_task(one()))
             released += due
             await asyncio.sleep(1 / TICKS)
+        offered_for = time.perf_counter() - begin
         await asyncio.gather(*tasks)
-    return sent, answers, failures, time.perf_counter() - begin
+    finally:
+        await poster.close()
+    return sent, answers, failures, offered_for
 
 
 async def closed_loop(url: str, duration: float, workers: int) -> float:
     """Requests/s that `workers` back-to-back clients get from `url` (signed forms)."""
     done = 0
-    async with httpx.AsyncClient(timeout=30) as client:
-        stop_at = time.perf_counter() + duration
+    poster = RawPoster(url, workers)
+    stop_at = time.perf_counter() + duration
 
-        async def worker() -> None:
-            nonlocal done
-            while time.perf_counter() < stop_at:
-                phone = f"+336{uuid.uuid4().int % 10**8:08d}"
-                form = signed_sms_form(phone, "+33939000000", TEXT)
-                headers = {"X-Twilio-Signature": compute_signature(TOKEN, url, form.items())}
-                if (await client.post(url, data=form, headers=headers)).status_code == 200:
-                    done += 1
+    async def worker() -> None:
+        nonlocal done
+        while time.perf_counter() < stop_at:
+            phone = f"+336{uuid.uuid4().int % 10**8:08d}"
+            form = signed_sms_form(phone, "+33939000000", TEXT)
+            headers = {"X-Twilio-Signature": compute_signature(TOKEN, url, form.items())}
+            if await poster.post_form(form, headers) == 200:
+                done += 1
 
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(workers)))
-        return done / (time.perf_counter() - started)
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(workers)))
+    await poster.close()
+    return done / (time.perf_counter() - started)
 
 
 async def bare_fastapi_baseline(duration: float, concurrency: int) -> float:
@@ -201,7 +198,7 @@ async def provider_counts(since: datetime, phones: set[str]) -> dict[str, int]:
 
 
 async def main(args: argparse.Namespace) -> None:
-    print(f"baselines (same machine, same run) …", flush=True)
+    print("baselines (same machine, same run) …", flush=True)
     bare = await bare_fastapi_baseline(10, args.concurrency)
     raw_produce, raw_end_to_end = await raw_kafka_baseline(int(args.rate * args.duration))
 

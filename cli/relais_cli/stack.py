@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import time
@@ -112,8 +113,10 @@ def run_stack() -> int:
             processes.append(proc)
         for proc in processes:
             proc.wait_healthy()
+        pid_file = base / "pids.json"
+        _write_pids(pid_file, processes, nodes)
         print(_banner(processes, bootstrap, database_url, credentials, base, started), flush=True)
-        _supervise(processes, lambda: stopping)
+        _supervise(processes, lambda: stopping, lambda: _write_pids(pid_file, processes, nodes))
         return 0
     finally:
         print("Stopping Relais …", flush=True)
@@ -124,7 +127,15 @@ def run_stack() -> int:
         print("Stopped.", flush=True)
 
 
-def _supervise(processes: list[ServiceProcess], should_stop) -> None:
+def _write_pids(path: Path, processes: list[ServiceProcess], nodes: list) -> None:
+    """Which process is which, for `bench/` and operators (`kafka`, `postgres`, services)."""
+    pids = {p.spec.name: p.process.pid for p in processes if p.process is not None}
+    for node in nodes:
+        pids["kafka" if hasattr(node, "bootstrap") else "postgres"] = node.process.pid
+    path.write_text(json.dumps(pids))
+
+
+def _supervise(processes: list[ServiceProcess], should_stop, on_restart) -> None:
     """Restart a crashed service with backoff (at-least-once makes a restart safe)."""
     next_start: dict[str, float] = {}
     while not should_stop():
@@ -139,3 +150,4 @@ def _supervise(processes: list[ServiceProcess], should_stop) -> None:
                 proc.restarts += 1
                 proc.start()
                 next_start.pop(proc.spec.name)
+                on_restart()

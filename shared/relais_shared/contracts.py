@@ -55,27 +55,23 @@ def validator(topic: str) -> Draft202012Validator:
 
 
 def decode(topic: str, raw: bytes | None) -> tuple[Envelope, BaseModel]:
-    """Parse and validate a message of `topic`; InvalidMessage says why it is not."""
+    """Parse and validate a message of `topic`; InvalidMessage says why it is not.
+
+    Validation on this hot path uses the pydantic models the schemas are generated
+    from (a test keeps both identical); `validate_payload` checks the JSON Schema itself.
+    """
     if raw is None:
         raise InvalidMessage("empty message value")
     try:
-        payload = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise InvalidMessage(f"not JSON: {exc}") from None
-    errors = sorted(validator(topic).iter_errors(payload), key=lambda e: list(e.path))
-    if errors:
-        first = errors[0]
-        where = "/".join(str(p) for p in first.absolute_path) or "(root)"
-        # The validator's own message may quote patient data: name the rule only.
-        detail = first.message if first.validator == "required" else f"fails {first.validator}"
-        raise InvalidMessage(f"schema: {where}: {detail}")
-    try:
-        envelope = Envelope.model_validate(payload)
+        envelope = Envelope.model_validate_json(raw)
         data = DATA_MODEL_BY_TOPIC[topic].model_validate(envelope.data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = "/".join(str(p) for p in err["loc"])
-        raise InvalidMessage(f"model: {where}: {err['type']}") from None
+        if err["type"] == "json_invalid":
+            raise InvalidMessage("not JSON") from None
+        where = "/".join(str(p) for p in err["loc"]) or "(root)"
+        # The error's own message may quote patient data: name the rule only.
+        raise InvalidMessage(f"schema: {where}: {err['type']}") from None
     return envelope, data
 
 
@@ -84,5 +80,11 @@ def encode(envelope: Envelope) -> bytes:
 
 
 def validate_payload(topic: str, payload: dict[str, Any]) -> None:
-    """Raise InvalidMessage when `payload` breaks the topic's schema."""
+    """Raise InvalidMessage when `payload` breaks the topic's JSON Schema."""
+    errors = sorted(validator(topic).iter_errors(payload), key=lambda e: list(e.path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(p) for p in first.absolute_path) or "(root)"
+        detail = first.message if first.validator == "required" else f"fails {first.validator}"
+        raise InvalidMessage(f"schema: {where}: {detail}")
     decode(topic, orjson.dumps(payload))
