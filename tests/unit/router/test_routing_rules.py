@@ -100,7 +100,8 @@ def test_a_generic_mailbox_leaves_the_decision_to_the_classifier():
 
 
 def test_nothing_recognisable_goes_to_accueil_needing_triage():
-    decision = route("Bonjour, pouvez-vous me rappeler ?")
+    assert route("Bonjour, pouvez-vous me rappeler ?").team == "accueil"
+    decision = route("Bonjour, c'est encore moi.")
     assert decision.team == "accueil" and decision.needs_triage
     assert decision.explanation["rule"] == "below_threshold"
     assert decision.explanation["threshold"] == CONFIDENCE_THRESHOLD

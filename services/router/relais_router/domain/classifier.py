@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from .lexicon.common_words import COMMON_WORDS
-from .lexicon.real_words import REAL_WORDS
 from .lexicon.intents import TEAM_FEATURES, Feature
+from .lexicon.real_words import REAL_WORDS
 from .redflags import VOCABULARY as RED_FLAG_VOCABULARY
 from .text import (
     Pattern,
@@ -75,7 +75,8 @@ class WeightedRulesClassifier:
     version = "weighted-rules-2"
 
     def __init__(self, features: dict[str, tuple[Feature, ...]] = TEAM_FEATURES,
-                 subject_boost: float = 1.3, evidence_scale: float = 1.6) -> None:
+                 subject_boost: float = 1.3, evidence_scale: float = 1.6,
+                 first_mention: float = 0.2) -> None:
         self._features = _compile(features)
         vocabulary: set[str] = set()
         for feature in self._features:
@@ -92,6 +93,7 @@ class WeightedRulesClassifier:
                     self._first.setdefault(entry, []).append((feature, pattern))
         self._subject_boost = subject_boost
         self._scale = evidence_scale
+        self._first_mention = first_mention
 
     def _matches(self, tokens: list[Token]) -> list[frozenset[str]]:
         out = []
@@ -121,6 +123,8 @@ class WeightedRulesClassifier:
                         continue
                     weight = feature.weight * (
                         self._subject_boost if tokens[start].clause < 10_000 else 1.0)
+                    # Patients tend to open with their main request.
+                    weight *= 1.0 + self._first_mention * (1.0 - start / len(tokens))
                     if weight > best.get(feature, (0.0, ""))[0]:
                         words = evidence_words(tokens[start:end + 1])
                         best[feature] = (weight, words)

@@ -9,8 +9,8 @@ human triage; historical ones are only noted. Nothing here does I/O.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .lexicon.common_words import COMMON_WORDS
 from .lexicon.real_words import REAL_WORDS
@@ -329,7 +329,7 @@ _RECENT = (("ce", "matin"), ("cette", "nuit"), ("ce", "soir"), ("this", "morning
 
 
 def _has_recent_cue(words: list[str]) -> bool:
-    pairs = set(zip(words, words[1:]))
+    pairs = set(pairwise(words))
     return any(p in pairs for p in _RECENT) or "hier" in words or "yesterday" in words
 
 

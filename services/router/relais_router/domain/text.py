@@ -50,12 +50,15 @@ class Token:
 
 _REPLY_PREFIX = re.compile(r"^\s*((re|tr|fw|fwd|wg|aw|rép|rep)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _QUOTE_HEADER = re.compile(
-    r"^\s*(le\s.{0,120}\sa\s+[ée]crit\s*:?|on\s.{0,120}\swrote\s*:?"
+    r"^\s*(le\s.{0,160}\sa\s+[ée]crit\s*:?|on\s.{0,160}\swrote\s*:?"
+    r"|.*\s(a\s+[ée]crit|wrote)\s*:"
     r"|-{2,}\s*(original message|message d'origine|message original|forwarded message"
-    r"|message transf[ée]r[ée])\s*-{2,}"
-    r"|(de|from)\s*:\s.*)\s*$",
+    r"|message transf[ée]r[ée])\s*-{2,})\s*$",
     re.IGNORECASE,
 )
+# An Outlook-style header block: "De : …" / "From: …" followed by Envoyé/Sent/Date/À/To.
+_HEADER_FROM = re.compile(r"^\s*(de|from)\s*:\s.*$", re.IGNORECASE)
+_HEADER_NEXT = re.compile(r"^\s*(envoy[ée]|sent|date|[àa]|to|objet|subject|cc)\s*:", re.IGNORECASE)
 _SIGNATURE_START = re.compile(
     r"^\s*(--\s*|__+|(bien\s+|tr[èe]s\s+|tr[eè]s\s+bien\s+)?cordialement[\s,.!]*.*"
     r"|bien\s+[àa]\s+vous[\s,.!]*|sinc[eè]res\s+salutations.*|salutations(\s+distingu[ée]es)?[\s,.!]*"
@@ -86,7 +89,9 @@ def strip_quoted_and_signature(text: str) -> str:
         if line.lstrip().startswith(">"):
             index += 1
             continue
-        if _QUOTE_HEADER.match(line) and kept:
+        if kept and (_QUOTE_HEADER.match(line) or (
+                _HEADER_FROM.match(line)
+                and any(_HEADER_NEXT.match(n) for n in lines[index + 1:index + 4]))):
             break  # everything after a reply header is history
         if _SIGNATURE_START.match(line) and kept:
             # A signature: skip it and the short lines that follow (name, address, phone),

@@ -2,1468 +2,1947 @@
 
 from __future__ import annotations
 
-REAL_WORDS = frozenset("""
-abcedent abceder abimant abiotique abnormalities abnormality abnormalitys abnormally abomina
-abominable abominablement abominables abominably abominai abominaient abominais abominait
-abominames abominant abominas abominasse abominassent abominasses abominassiez abominassions
-abominat abominate abominated abominates abominating abomination abominations abonda abondai
-abondaient abondais abondait abondanciste abondas abondasse abondassent abondasses abondassiez
-abondassions abondat abondates abondent abonnames abonnant abordable abordames abordant abriait
-abrient abriions abrions abritait abritent abritons abrivent abundance abundances abundant
-abundantly accedant accede acceded accedee accedent accedera accedes accedez accent accidenta
-accidentai accidental accidentas accidentat accidentel accolent accordent accorent accostable
-accotent accoudent accouent acculent accusent acenser acing acrete acridest acrocephale
-acrocephalie acting activait activent activons actuelle adipeux admirable adoptable adorably
-adoral adorasse adressa adresse adressee adressees adressent adresser adressera adresserai
-adresseraient adresserais adresserait adresseras adresserent adresserez adresseriez
-adresserions adresserons adresseront adresses adressez adressiez adressions adret adverting
-aerions affadissaient affadissais affadissait affadissant affadissante affadissantes affadisse
-affadissement affadissent affadisses affadissez affadissiez affadissions affadissons affairs
-afficha afficher affichez affriche afrocentrism afrocentrisms aggression aggressions aggressive
-aggressively aggressiveness aggressivenesss agnelle agoni agrafas agrafee agrafees agrafer
-agrafez agreasse agreassent agreasses agreassiez agreassions agressa agressai agressaient
-agressais agressait agressames agressant agressas agressasse agressassent agressasses
-agressassiez agressassions agressat agressates agresse agressee agressees agressent agresser
-agressera agresserai agresseraient agresserais agresserait agresseras agresserent agresserez
-agresseriez agresserions agresserons agresseront agresses agresseur agresseurs agressez
-agressiez agressif agressifs agression agressions agressive agressivement agressives
-agressivite agressons agreste agrestes aidant aident aieux aiguilla aiguillages aiguillai
-aiguillais aiguillames aiguillas aiguillat aiguillates aiguillee aiguillees aiguillent
-aiguiller aiguillera aiguilleras aiguilleta aiguilletas aiguillete aiguilletes aiguilleur
-aiguilleurs aiguillez aiguilliez aiguillon aiguillons aiguillot aiguisees aiguises ailante
-aimait aimat aimates aiment airant airions alberge albergier alcool algine allege allegee
-allegent allegi allegiance allegiances allegie allegies allegiez allegimes alleging allegions
-allegir allegira allegirai allegiraient allegirais allegirait allegiras allegirent allegirez
-allegiriez allegirions allegirons allegiront allegis allegissaient allegissais allegissait
-allegissant allegisse allegissent allegisses allegissez allegissiez allegissions allegissons
-allegit allegites allegre allegue allerent allergen allergene allergenic allergens allergologie
-allergologiste allergologue allergy allergys altitude altitudes amant amante amantes amants
-ambiance ambulacre ambulancier ambulant ambulante ambulantes ambulants amiante amorale
-amorcable amordance ampule ampules anales anallergique analysa analysable analysables analysai
-analysaient analysais analysait analysames analysant analysas analysasse analysassent
-analysasses analysassiez analysassions analysat analysates analysiez analysions analysons
-analyst analyste analystes analysts analytic analyze analyzed analyzer analyzers analyzes
-ancient andine andress angered angie angina angoissa angoissai angoissaient angoissais
-angoissait angoissames angoissant angoissante angoissantes angoissants angoissas angoissasse
-angoissassent angoissasses angoissassiez angoissassions angoissat angoissates angoissiez
-angoissions angoissons anguillas anguille anguilles animant annabelle annele annelee annelle
-annelles annually annuel annuels anomal anomala anomale anomales anomalie anomalies anomalous
-anomaly anomalys anormaux antagonique antecedence antecedente antecedentes anther antigen
-antlered anxiete apathie aplasie aplasique apologia apologias apologie apologies apologist
-apologiste apologistes apologists apologized apologue apologues appele appelee appeles appelez
-appointements appointent aprete apretes aptitude aptitudes arable arachnide arachnides arching
-archivait archivent archivons arete aretes argentin arisait arisent arisons armant armet
-armions armrest arpete arpions arrente arrentee arrentees arrentent arrenter arrentera
-arrenterai arrenteraient arrenterais arrenterait arrenteras arrenterent arrenterez arrenteriez
-arrenterions arrenterons arrenteront arrentes arrentez arrestation arrested arreta arretai
-arretaient arretais arretait arretames arretant arretas arretasse arretassent arretasses
-arretassiez arretassions arretat arretates arretiez arretions arretiste arretoir arretons
-arrierait arrierent arrierons arrimai arrimais arrimait arrimant arrimat arrime arriment
-arrimes arrimions arrimons arrisai arrisais arrisait arrisant arrisat arrise arrisent arrises
-arrisions arrisons arriva arrivage arrivai arrivaient arrivais arrival arrivals arrivant
-arrivante arrivants arrivas arrivat arrived arrivees arriver arrivera arriverait arriverent
-arriverons arriveront arrivez arriving arrivions arrogance arrogances arrogate arrogated
-arrogates arrogating arrogeant arrogent arrons arrosait arrosant arrosent arrosons article
-articles articula articulai articulas articulat articule articulee articulees articulent
-articulera articulerai articuleras articules articulet articulez articuliez artimons ashing
-assailable assecher assesseur associa associai associas associat associatif associatifs
-associating associative associe associee associees associent associera associerai associeras
-associes associez associiez assoie assoies assoir assoler assoliez assommer assonance assoner
-assoniez assoyiez assurable assurant assurasse asymmetric asymmetrical asymmetrically atrocious
-atrociously atrociousness atrociousnesss atrocite atrocites atrocities atrocity atrocitys
-attach attaqua attaquer attaquez atteinte attele attelee attende attendes attendis attendu
-attendus attenta attenter attentez attenuation attenue atteste attique attitre attitree augment
-augmenta augmentai augmentais augmentait augmentant augmentas augmentat augmente augmented
-augmentee augmentent augmenter augmentes augmentez augmentiez augmenting augmentions augmentons
-augments aurions avalises avancee avancera avances avancez avivait avivent avivons avoidable
-avoidance avouable babes babied babier babiest babils babines backed bacon bacterias bacterie
-bacterien bacteriens bacteries bades baillant bails bains baise baises baits baizes bakeries
-bakes baking balanchine balanchines balcony baldly bales ballante balling ballon balneaire
-bancable bancale bancha banchage banchages banchai banchaient banchais banchait banchames
-banchant banchas banchasse banchassent banchasses banchassiez banchassions banchat banchates
-banche banchee banchees banchent bancher banchera bancherai bancheraient bancherais bancherait
-bancheras bancherent bancherez bancheriez bancherions bancherons bancheront banches banchez
-banchiez banchions banchons bandaged banes bantu barbies barbouillee bardage bares barley
-barries basely bases basies basin bassi bassina basson basteriez bateriez bates bathing baties
-batte battee batter battered battering batters batteuses battle battra battrez battriez batture
-batty bauger baves bayes beach beaching beading beads beais beaks beaming beams beance beaning
-beans beants bearing bears beast beasts beate beater beates beating beatless beaus beaute
-becter bedding bedes beebes beefing beeping beets behaving behavioral belante belay beles bella
-belle belling bells belts bench bending benevolat bents bequillee berating bereaving bernies
-berried berthing berties berts bests betaking betas betes bette betted bettes bettor beuglante
-bicarre bicarree bicarrees bidouillee bienveillant bienveillante bienveillantes bienveillants
-bigarre bigarreau bigarreaux bigarree bigarrees bigarrent bigarrer bigarrera bigarrerai
-bigarreraient bigarrerais bigarrerait bigarreras bigarrerent bigarrerez bigarreriez
-bigarrerions bigarrerons bigarreront bigarres bigarrez bilking billant billy biloque biloquee
-biloquees biloquent biloquer biloquera biloquerai biloqueraient biloquerais biloquerait
-biloqueras biloquerent biloquerez biloqueriez biloquerions biloquerons biloqueront biloques
-biloquez binaire biopsied bites bitter bitteriez bizarroide blacken blacker blanca blancas
-blancbec blancestoc blancetoc blancmange blancmanger blancsbecs blancseing blancsestocs
-blancsetocs blancsmangers blancsmanteaux blancsseings bland blank blanked blats bleaching
-bleating bleats bleeping bleme blemes blench blenched blenches blenching blending blesant blese
-bleses blessait blessat blessates blesse blessee blessent blesser blessera blesserez blessing
-bletch blinding block blocked blond blooding bloody bloom bloqua bloquai bloquaient bloquais
-bloquait bloquames bloquant bloquante bloquantes bloquants bloquas bloquasse bloquassent
-bloquasses bloquassiez bloquassions bloquat bloquates bloquiez bloquions bloquons blueing blues
-blurted blutons boats boche boete boetter boira boirez boise boises boita boitas boitees boiter
-boitez boitons boitte boive boives boltons bondage bonite bonte bontes boobing booing booming
-bootes booting boozing boqueteau boqueteaux bostons botes botte bottee bottele botter botteriez
-bottes bottled bottons boucha boucher bouchez bouclante boucle bouder boudons bougons bougre
-bouillabaisse bouillabaisses bouillaient bouillais bouillait bouillant bouillante bouillantes
-bouillants bouille bouillent bouilles bouilleur bouilleurs bouillez bouilli bouillie bouillies
-bouilliez bouillimes bouillions bouillir bouillira bouillirai bouilliraient bouillirais
-bouillirait bouilliras bouillirent bouillirez bouilliriez bouillirions bouillirons bouilliront
-bouillis bouillisse bouillissent bouillisses bouillissiez bouillissions bouillit bouillites
-bouilloire bouilloires bouillon bouillonna bouillonnai bouillonnaient bouillonnais bouillonnait
-bouillonnames bouillonnant bouillonnante bouillonnantes bouillonnants bouillonnas bouillonnasse
-bouillonnassent bouillonnasses bouillonnassiez bouillonnassions bouillonnat bouillonnates
-bouillonne bouillonnee bouillonnees bouillonnement bouillonnements bouillonnent bouillonner
-bouillonnera bouillonnerai bouillonneraient bouillonnerais bouillonnerait bouillonneras
-bouillonnerent bouillonnerez bouillonneriez bouillonnerions bouillonnerons bouillonneront
-bouillonnes bouillonnez bouillonniez bouillonnions bouillonnons bouillons bouillotta
-bouillottai bouillottaient bouillottais bouillottait bouillottames bouillottant bouillottas
-bouillottasse bouillottassent bouillottasses bouillottassiez bouillottassions bouillottat
-bouillottates bouillotte bouillottee bouillottees bouillottent bouillotter bouillottera
-bouillotterai bouillotteraient bouillotterais bouillotterait bouillotteras bouillotterent
-bouillotterez bouillotteriez bouillotterions bouillotterons bouillotteront bouillottes
-bouillottez bouillottiez bouillottions bouillottons boulange boulant bouler boulons boumer
-boumons bourbe bourbes bourbeuse bourbeuses bourbeux bourde bourdee bourdees bourdent bourder
-bourdera bourderai bourderaient bourderais bourderait bourderas bourderent bourderez bourderiez
-bourderions bourderons bourderont bourdes bourdez bourgeois bourgeoise bourgeoisement
-bourgeoises bourgeoisial bourgeoisiale bourgeoisiales bourgeoisiaux bourgeoisie bourgeoisies
-bourgeoiss bourgeon bourgeonna bourgeonnai bourgeonnaient bourgeonnais bourgeonnait
-bourgeonnames bourgeonnant bourgeonnas bourgeonnasse bourgeonnassent bourgeonnasses
-bourgeonnassiez bourgeonnassions bourgeonnat bourgeonnates bourgeonne bourgeonnee bourgeonnees
-bourgeonnement bourgeonnements bourgeonnent bourgeonner bourgeonnera bourgeonnerai
-bourgeonneraient bourgeonnerais bourgeonnerait bourgeonneras bourgeonnerent bourgeonnerez
-bourgeonneriez bourgeonnerions bourgeonnerons bourgeonneront bourgeonnes bourgeonnez
-bourgeonniez bourgeonnions bourgeonnons bourgeons bourgeron bourgerons bournemouth bournemouths
-bourre bourreau bourreaux bourree bourrees bourrela bourrelai bourrelaient bourrelais
-bourrelait bourrelames bourrelant bourrelas bourrelasse bourrelassent bourrelasses
-bourrelassiez bourrelassions bourrelat bourrelates bourrele bourrelee bourrelees bourrelement
-bourreler bourrelerent bourreles bourrelet bourrelets bourrelez bourrelier bourreliers
-bourreliez bourrelions bourrelle bourrellent bourrellera bourrellerai bourrelleraient
-bourrellerais bourrellerait bourrelleras bourrellerez bourrellerie bourrelleriez bourrellerions
-bourrellerons bourrelleront bourrelles bourrelons bourrent bourrer bourrera bourrerai
-bourreraient bourrerais bourrerait bourreras bourrerent bourrerez bourreriez bourrerions
-bourrerons bourreront bourres bourrette bourrez boursicota boursicotage boursicotages
-boursicotai boursicotaient boursicotais boursicotait boursicotames boursicotant boursicotas
-boursicotasse boursicotassent boursicotasses boursicotassiez boursicotassions boursicotat
-boursicotates boursicote boursicotee boursicotees boursicotent boursicoter boursicotera
-boursicoterai boursicoteraient boursicoterais boursicoterait boursicoteras boursicoterent
-boursicoterez boursicoteriez boursicoterions boursicoterons boursicoteront boursicotes
-boursicoteur boursicoteurs boursicoteuse boursicotez boursicotier boursicotiere boursicotieres
-boursicotiers boursicotiez boursicotions boursicotons boursier boursiere boursieres boursiers
-boursoufla boursouflage boursouflages boursouflai boursouflaient boursouflais boursouflait
-boursouflames boursouflant boursouflas boursouflasse boursouflassent boursouflasses
-boursouflassiez boursouflassions boursouflat boursouflates boursoufle boursouflee boursouflees
-boursouflement boursouflements boursouflent boursoufler boursouflera boursouflerai
-boursoufleraient boursouflerais boursouflerait boursoufleras boursouflerent boursouflerez
-boursoufleriez boursouflerions boursouflerons boursoufleront boursoufles boursouflez
-boursoufliez boursouflions boursouflons boursouflure boursouflures bouse bouses bouseux
-bousillee boute bouter boutes boutions bracing bradly braiding braies braillant braillee
-braining braising brait brake braking branch brancha branchage branchages branchai branchaient
-branchais branchait branchames branchant branchas branchasse branchassent branchasses
-branchassiez branchassions branchat branchates branche branched branchee branchees branchement
-branchements branchent brancher branchera brancherai brancheraient brancherais brancherait
-brancheras brancherent brancherez brancheriez brancherions brancherons brancheront branches
-branchette branchez branchial branchiale branchiales branchiaux branchie branchies branchiez
-branching branchions branchiopodes branchons branchs branchu branchue branchues branlante
-brante brasillee brassin brats braving brayames braying breach breached breaches breaching
-breachs breading breadth breadths breakthrough breakthroughs breasting bredouillee breeding
-breedings breezing brelant breler brellant bresillee brethren bretter brewing bribing bricking
-bries brillaient brillait brillant brillanta brillante brillants brillat brillee brillent
-brilliance brilliancy brilliantly brillions brines brisking brisque broaching brocante brode
-broie broiling broker brome bronchait bronchat bronchates bronche bronchee bronchi bronchial
-bronchiez bronchiole bronchique bronchiteux bronchitis brood brooke brooking broquelin
-broquette broutille broutilles broutons browsing broyames broye bruant bruces bruche bruie
-bruies bruin bruines bruir bruis bruita brumames brumant brumer brumes brunante brunch brunei
-bruneis brunet brunets brunies brunis brunit brunos bruns brunt brunts brushing brusqua
-brusquai brusquaient brusquais brusquait brusquames brusquant brusquas brusquasse brusquassent
-brusquasses brusquassiez brusquassions brusquat brusquates brusquiez brusquions brusquons
-brutaux brutes bruyant bruyante bruyantes bruyants buche buire bulling bully burch burping
-burred burring burying busch busing busque busquee busquees busquent busquer busquera busquerai
-busqueraient busquerais busquerait busqueras busquerent busquerez busqueriez busquerions
-busquerons busqueront busques busquez bussing butch butons butter butterier butteries
-butteriest butteriez buttery buvante cabillot cabine cabines cacahouete cacahouetes cachat
-cachates cache cachecache cachecol cachecorset cachectique cached cachee cacheentree cachees
-cacheflamme cachemire cachemires cachemisere cachenez cachent cachepot cachepoussiere cacher
-cachera cacheradiateur cacherai cacheraient cacherais cacherait cacheras cacherent cacherez
-cacheriez cacherions cacherons cacheront caches cachesexe cachexie cachez cachot cachots
-cachotterie cachotteries cachottier cachottiere cachottieres cachottiers cafteur cahute caillat
-caillates cailleta cailletai cailletaient cailletais cailletait cailletames cailletant
-cailletas cailletasse cailletassent cailletasses cailletassiez cailletassions cailletat
-cailletates caillete cailletee cailletees cailleter cailleterent cailletes cailletez cailletiez
-cailletions cailletons caillette caillettent caillettera cailletterai cailletteraient
-cailletterais cailletterait cailletteras cailletterez cailletteriez cailletterions
-cailletterons cailletteront caillettes caillons caillou caillouta cailloutage cailloutages
-cailloutai cailloutaient cailloutais cailloutait cailloutames cailloutant cailloutas
-cailloutasse cailloutassent cailloutasses cailloutassiez cailloutassions cailloutat
-cailloutates cailloute cailloutee cailloutees cailloutent caillouter cailloutera caillouterai
-caillouteraient caillouterais caillouterait caillouteras caillouterent caillouterez
-caillouteriez caillouterions caillouterons caillouteront cailloutes caillouteuse caillouteuses
-caillouteux cailloutez cailloutiez cailloutions cailloutis cailloutons cailloux caisses calots
-calville campe campeche campeches camped campee campees campement campements campent camper
-campera camperai camperaient camperais camperait camperas camperent camperez camperiez
-camperions camperons camperont campers campes campeur campeurs campeuse campeuses campez
-candidate cannat cannon canot capter captera capterai capteraient capterais capterait capteras
-capterent capterez capteriez capterions capterons capteront captura capturai capturaient
-capturais capturait capturames capturant capturas capturasse capturassent capturasses
-capturassiez capturassions capturat capturates capture captured capturee capturees capturent
-capturer capturera capturerai captureraient capturerais capturerait captureras capturerent
-capturerez captureriez capturerions capturerons captureront captures capturez capturiez
-capturing capturions capturons cardia cardial cardiale cardiaux carne carnot carps carrier
-cashback cashing catheter catheterisme catheterismes catheters catting causing cedille
-celebrate celte censused centrale cereale cerebra cerebralite cerebraux cerises cerneau
-cerneaux certifia certifiai certifiait certifiant certifias certifiat certifiates certificated
-certificateur certifient ceste champed champenois champenoise champenoises champetre champetres
-changea changeaient changeant changed changee changent changera changerent changeront changes
-changeur changez chanter chanterent charade chargea chargeas chargee chargees chargement
-chargements charger chargerent chargers chargez charles charmed charmes charred charrier
-charted chartes chastement chaudement cheat cheche checker cheeked chemisa chemisat chemise
-cheneau cheneaux chenille chenillee chenilles chercha chercher cherchez chess chevale chevalee
-chevelue chevilla chevillai chevillas chevillat chevillent cheviller chevillera chevillez
-chevilliez chiffe chiffes chiffons chiffra chiffrages chiffrai chiffrais chifframes chiffras
-chiffrat chiffrates chiffree chiffrees chiffrent chiffrer chiffrera chiffreras chiffreur
-chiffreurs chiffrez chiffriez chiffrons chiions chimborazo chimborazos chimeres chimie chiming
-chimisme chimismes chimiste chimistes chinions chinures chipions chiquant chiures chocked
-chocking choeur chomions choquait choquat choquates choute chowing chucked chugging chuta
-chutent chuter chutez citatrice citatrices clampe clamped clampee clampees clampent clamper
-clampera clamperai clamperaient clamperais clamperait clamperas clamperent clamperez clamperiez
-clamperions clamperons clamperont clampes clampez clashing cleaned cleanser clearer cleaver
-clever clisses clits clods clogs cloning clops cloquant cloth cloths clous cloutent clouts
-cloying cloys coachat coachates coache coached coachee coachees coachent coacher coachera
-coacherai coacheraient coacherais coacherait coacheras coacherent coacherez coacheriez
-coacherions coacherons coacheront coaches coachez coaching coche cochet codeur coelioscopie
-coffrage coffres cohered coherence coiffees coiffes coiffures coitent coking colback collapse
-collapses collapsus collared collasse collasses collated collusion colorier colporterent
-colposcopie colts combine comestible commerage commerca commercai commercais commercait
-commercas commercat commercially commerciaux commerciez commotionna commotionne communion
-commutions compacter comparable compartiment compartment compassion compatibly compatie
-compatisse comperage competitif competitifs competitionna competitionne competitive competitor
-complaira complairai complairaient complairais complairait complairas complaire complairez
-complairiez complairions complairons complairont complais complaisaient complaisais complaisait
-complaisamment complaisance complaisances complaisant complaisante complaisantes complaisantly
-complaisants complaise complaisent complaises complaisez complaisiez complaisions complaisons
-complait complant complanta complantai complantaient complantais complantait complantames
-complantant complantas complantasse complantassent complantasses complantassiez complantassions
-complantat complantates complante complantee complantees complantent complanter complantera
-complanterai complanteraient complanterais complanterait complanteras complanterent
-complanterez complanteriez complanterions complanterons complanteront complantes complantez
-complantiez complantions complantons complement complementarite complementary complemented
-complementing complements completement compliance compliances compliant compliment complimenta
-complimentai complimentaient complimentais complimentait complimentames complimentant
-complimentary complimentas complimentasse complimentassent complimentasses complimentassiez
-complimentassions complimentat complimentates complimente complimented complimentee
-complimentees complimentent complimenter complimentera complimenterai complimenteraient
-complimenterais complimenterait complimenteras complimenterent complimenterez complimenteriez
-complimenterions complimenterons complimenteront complimentes complimenteur complimenteuse
-complimentez complimentiez complimenting complimentions complimentons compliments complying
-comportaient comportemental comportent comporterent comporteront comportment comportments
-composition composterent compoterent compotions comprend comprendra comprendrai comprendras
-comprendrez comprendriez comprends comprenne compressiez compressif compressing compressive
-compressons compressor comprima comprimable comprimai comprimaient comprimais comprimait
-comprimames comprimant comprimas comprimasse comprimassent comprimasses comprimassiez
-comprimassions comprimat comprimates comprimiez comprimions comprimons comprirent compris
-comprise comprised comprises comprising comprisse comprissent comprisses comprissiez
-comprissions comprit comprites compromet compromets compromettaient compromettais compromettait
-compromettant compromettante compromettantes compromettants compromette compromettent
-compromettes compromettez compromettiez compromettions compromettons compromettra compromettrai
-compromettraient compromettrais compromettrait compromettras compromettre compromettrez
-compromettriez compromettrions compromettrons compromettront compromimes compromirent compromis
-compromise compromised compromises compromising compromisse compromissent compromisses
-compromissiez compromission compromissionnaire compromissionnaires compromissions
-compromissoire compromit compromites comptable compulsion computation concassions concealed
-conceded conceited conceived conception concern concerna concernai concernas concernat concerne
-concernee concernees concernent concerner concernera concernes concernez concerniez concerns
-concerte concerted concertee concerter concertes concertez concession concessions concision
-conclusion conclussions concocter concreted concurred concus concusse concussent concusses
-concussiez concussionnaire condemned condescendaient condescendais condescendait condescendent
-condescending condescendingly condescendons condole conduced confection confere conferee
-conferencier conferent conferment conferments conferred conferve confess confessa confessai
-confessaient confessais confessait confessames confessant confessas confessasse confessassent
-confessasses confessassiez confessassions confessat confessates confesse confessed confessedly
-confessee confessees confessent confesser confessera confesserai confesseraient confesserais
-confesserait confesseras confesserent confesserez confesseriez confesserions confesserons
-confesseront confesses confesseur confesseurs confessez confessiez confessing confession
-confessional confessionals confessionnal confessionnaux confessionnel confessionnelle
-confessionnelles confessionnels confessions confessons confessor confessors confiames confide
-confided confidence confidentiality confidentialitys confie confiee confimes confine confined
-confinee confira confirai confiraient confirais confirait confiras confire confirent confirez
-confiriez confirions confirons confiront confis confisaient confisais confisait confisant
-confiscable confiscate confiscated confiscates confiscating confiscation confiscations confise
-confisent confiserie confiseries confises confiseur confiseurs confiseuse confiseuses confisez
-confisiez confisions confisons confisqua confisquai confisquaient confisquais confisquait
-confisquames confisquant confisquas confisquasse confisquassent confisquasses confisquassiez
-confisquassions confisquat confisquates confisque confisquee confisquees confisquent confisquer
-confisquera confisquerai confisqueraient confisquerais confisquerait confisqueras confisquerent
-confisquerez confisqueriez confisquerions confisquerons confisqueront confisques confisquez
-confisquiez confisquions confisquons confisse confissent confisses confissiez confissions
-confite confluence conform conforma conformai conformaient conformais conformait conformames
-conformance conformant conformas conformasse conformassent conformasses conformassiez
-conformassions conformat conformates conformateur conformation conformations conforme conformed
-conformee conformees conformement conforment conformer conformera conformerai conformeraient
-conformerais conformerait conformeras conformerent conformerez conformeriez conformerions
-conformerons conformeront conformes conformez conformiez conforming conformions conformisme
-conformist conformiste conformistes conformists conformite conformity conformitys conformons
-conforms conforte confuceen confucian confucianism confucianisme confucianisms confucianiste
-confucians confucius confuciuss confute confuted confutes confuting congaing congestion
-congratula congratulai congratulaient congratulais congratulait congratulames congratulant
-congratulas congratulasse congratulassent congratulasses congratulassiez congratulassions
-conjonctive conjured connaissable connaissant connecter connection connus connusse connussent
-connusses connussiez connussions conroe consacrer conscient consciente conscientes conscients
-consed consentions conserved consister consolation console consoler constatation constater
-constitu constitua constituai constituaient constituais constituait constituames constituant
-constituante constituantes constituants constituas constituasse constituassent constituasses
-constituassiez constituassions constituat constituates constitue constituee constituees
-constituencies constituency constituencys constituent constituents constituer constituera
-constituerai constitueraient constituerais constituerait constitueras constituerent
-constituerez constitueriez constituerions constituerons constitueront constitues constituez
-constituiez constituions constituons constitute constituted constitutes constitutif
-constitutifs constituting constitution constitutional constitutionality constitutionalitys
-constitutionally constitutionals constitutionnalisa constitutionnalisai constitutionnalisaient
-constitutionnalisais constitutionnalisait constitutionnalisames constitutionnalisant
-constitutionnalisas constitutionnalisasse constitutionnalisassent constitutionnalisasses
-constitutionnalisassiez constitutionnalisassions constitutionnalisat constitutionnalisates
-constitutionnalise constitutionnalisee constitutionnalisees constitutionnalisent
-constitutionnaliser constitutionnalisera constitutionnaliserai constitutionnaliseraient
-constitutionnaliserais constitutionnaliserait constitutionnaliseras constitutionnaliserent
-constitutionnaliserez constitutionnaliseriez constitutionnaliserions constitutionnaliserons
-constitutionnaliseront constitutionnalises constitutionnalisez constitutionnalisiez
-constitutionnalisions constitutionnalisons constitutionnalite constitutionnel constitutionnelle
-constitutionnellement constitutionnelles constitutionnels constitutions constitutive
-constitutives consul consular consulat consulate consulates consuls consulta consultai
-consultas consultat consultatif consultatifs consultative consulted consultee consultees
-consultent consultera consulterai consulteras consultes consultez consultiez consulting
-consumed consumer consummation contact contacta contactable contactai contactaient contactais
-contactait contactames contactant contactas contactasse contactassent contactasses
-contactassiez contactassions contactat contactates contacte contacted contactee contactees
-contactent contacter contactera contacterai contacteraient contacterais contacterait
-contacteras contacterent contacterez contacteriez contacterions contacterons contacteront
-contactes contacteur contactez contactiez contacting contactions contactologie contactologiste
-contactons contacts container contates contenions content contenter contentiez contentif
-contenting contentious contentive contentons contenu contenue contenues contenus contester
-contestions contigu contigue contigues contiguite contiguity contiguitys contiguous contigus
-continence continences continent continental continentale continentales continentalite
-continentals continentaux continente continents contingence contingences contingencies
-contingency contingencys contingent contingenta contingentai contingentaient contingentais
-contingentait contingentames contingentant contingentas contingentasse contingentassent
-contingentasses contingentassiez contingentassions contingentat contingentates contingente
-contingentee contingentees contingentement contingentements contingentent contingenter
-contingentera contingenterai contingenteraient contingenterais contingenterait contingenteras
-contingenterent contingenterez contingenteriez contingenterions contingenterons contingenteront
-contingentes contingentez contingentiez contingentions contingentons contingents continmes
-continrent contins continsse continssent continsses continssiez continssions contint contintes
-contortion contraceptif contraceptifs contraception contraceptions contraceptive contraceptives
-contracte contracted contractee contracter contractera contractes contractez contracting
-contractons contractor contrait contralto contraltos contrant contraption contraptions contrast
-contrasta contrastai contrastaient contrastais contrastait contrastames contrastant
-contrastantes contrastas contrastasse contrastassent contrastasses contrastassiez
-contrastassions contrastat contrastates contraste contrasted contrastee contrastees contrastent
-contraster contrastera contrasterai contrasteraient contrasterais contrasterait contrasteras
-contrasterent contrasterez contrasteriez contrasterions contrasterons contrasteront contrastes
-contrastez contrastiez contrasting contrastions contrastons contrasts contrat contrates
-contrats contravention contree contrite contrition contrive controla controlai controlas
-controlat controlent controler controlera controleur controlez controliez controlled controller
-controls controns controuve contuse contused contuses contusing contusion contusionna
-contusionnai contusionnaient contusionnais contusionnait contusionnames contusionnant
-contusionnas contusionnasse contusionnassent contusionnasses contusionnassiez contusionnassions
-contusionnat contusionnates contusionne contusionnee contusionnees contusionnent contusionner
-contusionnera contusionnerai contusionneraient contusionnerais contusionnerait contusionneras
-contusionnerent contusionnerez contusionneriez contusionnerions contusionnerons contusionneront
-contusionnes contusionnez contusionniez contusionnions contusionnons contusions convection
-convened convention conventions converge converged convergence conversed conversing conversion
-converted convole convulser cooked cooking cooper coops coordonnais coordonnames coordonnas
-coordonnates coordonnent coordonner coordonnera coordonneras coordonnerez coordonnes coordonnez
-coordonniez coordonnons coots copper coquant coras cordier cordonnee cordonnees cordonnes
-cordonnets cords cores corfus corks corms cornier corns corpus correcti corriger corrosion
-corrosions corrosive corrosives corys cotent cotisons cotte coucha couched coucher couchez
-couching couchs coudais coude coudent couder coudrier coudriers coudriez coulais coule coulent
-couler coulter coulure count counting coupa coupait coupas coupent coupera coupez couplais
-couple coupler coupling coups courage courais courbatue courbatues courbatura courbaturai
-courbaturaient courbaturais courbaturait courbaturames courbaturant courbaturas courbaturasse
-courbaturassent courbaturasses courbaturassiez courbaturassions courbaturat courbaturates
-courbaturiez courbaturions courbaturons courber courbiez coure courent courier couriers couriez
-courir courlieu couronnees courre courrez courriel courriels courriez courroie courroies cours
-courser coursier coursiers coursiez coursing courtier courtiere courtiers courting courtisane
-courtiser courtisons courtlier couru courut cousais couse cousent coutais coutant coute couter
-couture couturier couvais couve couvent couver couvriez couvrir coverall coveted cowered cowper
-crabe cracha crachai crachaient crachais crachait crachames crachant crachas crachasse
-crachassent crachasses crachassiez crachassions crachiez crachin crachina crachinai
-crachinaient crachinais crachinait crachinames crachinant crachinas crachinasse crachinassent
-crachinasses crachinassiez crachinassions crachinat crachinates crachine crachinee crachinees
-crachinent crachiner crachinera crachinerai crachineraient crachinerais crachinerait
-crachineras crachinerent crachinerez crachineriez crachinerions crachinerons crachineront
-crachines crachinez crachiniez crachinions crachinons crachions crachoir crachoirs crachons
-crachota crachotai crachotaient crachotais crachotait crachotames crachotant crachotas
-crachotasse crachotassent crachotasses crachotassiez crachotassions crachotat crachotates
-crachote crachotee crachotees crachotement crachotements crachotent crachoter crachotera
-crachoterai crachoteraient crachoterais crachoterait crachoteras crachoterent crachoterez
-crachoteriez crachoterions crachoterons crachoteront crachotes crachotez crachotiez crachotions
-crachotons crachouilla crachouillai crachouillaient crachouillais crachouillait crachouillames
-crachouillant crachouillas crachouillasse crachouillassent crachouillasses crachouillassiez
-crachouillassions crachouillat crachouillates crachouille crachouillee crachouillees
-crachouillent crachouiller crachouillera crachouillerai crachouilleraient crachouillerais
-crachouillerait crachouilleras crachouillerent crachouillerez crachouilleriez crachouillerions
-crachouillerons crachouilleront crachouilles crachouillez crachouilliez crachouillions
-crachouillons cracked cracker crackerjack crackerjacks crackers craie crambe crame cramee
-cramees crament cramer cramera cramerai crameraient cramerais cramerait crameras cramerent
-cramerez crameriez cramerions cramerons crameront crames cramez cramiez crammed cramse cramsee
-cramsees cramsent cramser cramsera cramserai cramseraient cramserais cramserait cramseras
-cramserent cramserez cramseriez cramserions cramserons cramseront cramses cramsez crana craned
-cranement craner cranez craniez crank crans crante crape crapes crapette crapped crase crashed
-crashes crashing crate crave craze creatine creativite creator crechat crechates creche crechee
-crechees crechent crecher crechera crecherai crecheraient crecherais crecherait crecheras
-crecherent crecherez crecheriez crecherions crecherons crecheront creches crechez creer cremer
-crene crener creper crest cresting cretinise creve crevee crevera creves crevez criees cries
-crimes crimped crisis crispes crisping crisps crisse crisses croaked crochat crochates croche
-crochee crochees crochent crocher crochera crocherai crocheraient crocherais crocherait
-crocheras crocherent crocherez crocheriez crocherions crocherons crocheront croches crochet
-crocheta crochetage crochetages crochetai crochetaient crochetais crochetait crochetames
-crochetant crochetas crochetasse crochetassent crochetasses crochetassiez crochetassions
-crochetat crochetates crochete crocheted crochetee crochetees crochetent crocheter crochetera
-crocheterai crocheteraient crocheterais crocheterait crocheteras crocheterent crocheterez
-crocheteriez crocheterions crocheterons crocheteront crochetes crocheteur crocheteurs crochetez
-crochetiez crocheting crochetions crochetons crochets crochez crocked croises crone crookes
-crooned crops croquant croquante croquantes croquants crossing crouching croupe croutent cruche
-cruches cruises cruising crumbing crumpet crumpets crunching crusading crusting cueillaient
-cueillais cueillait cueillant cueille cueillent cueillera cueillerai cueilleraient cueillerais
-cueillerait cueilleras cueillerez cueilleriez cueillerions cueillerons cueilleront cueilles
-cueillette cueillettes cueillez cueillons cuises culdoscopie culots curlier curried currier
-curriers curries cursing curvier cusses cussing cuvelage cyanogene cyanophycees cynosure
-cynosures cyranos cystine dagger dancer dander danker danser debande debated debaucher
-debections debouche debouchee debouchees debouchent deboucher debouchera debouches debouchez
-debouchoir deboucler debourbeur debucher debuted decease deceased deceaseds deceases decesse
-declarable decoucher decrasse decrease decreased decreases decreed decreuse decreusee decreuser
-decreuses decreusez decrusse dedire dedirent dedirez deduis deesse defection defections
-deferent deferents deferments defierent defirent deglacee deglacees degreasse degrosse
-deifierent deiste dejection dejections delacee delacees delassement delassements delaver
-delavera delections delestage delibera deliberai deliberaient deliberais deliberait deliberames
-deliberant deliberante deliberantes deliberants deliberas deliberasse deliberassent
-deliberasses deliberassiez deliberassions deliberat deliberate deliberated deliberately
-deliberates deliberatif deliberatifs deliberating deliberation deliberations deliberative
-deliberatives deliberatoire delibere deliberee deliberees deliberement deliberent deliberer
-deliberera delibererai delibereraient delibererais delibererait delibereras delibererent
-delibererez delibereriez delibererions delibererons delibereront deliberes deliberez deliberiez
-deliberions deliberons delibes delibess delice delices delie deliee deliees deliement delient
-delier deliera delierai delieraient delierais delierait delieras delierent delierez delieriez
-delierions delierons delieront delies deliez deliiez delinea delineai delineaient delineais
-delineait delineament delineamenta delineamentai delineamentaient delineamentais delineamentait
-delineamentames delineamentant delineamentas delineamentasse delineamentassent delineamentasses
-delineamentassiez delineamentassions delineamentat delineamentates delineamente delineamentee
-delineamentees delineamentent delineamenter delineamentera delineamenterai delineamenteraient
-delineamenterais delineamenterait delineamenteras delineamenterent delineamenterez
-delineamenteriez delineamenterions delineamenterons delineamenteront delineamentes
-delineamentez delineamentiez delineamentions delineamentons delineames delineant delineas
-delineasse delineassent delineasses delineassiez delineassions delineat delineate delineated
-delineates delineating delineation delineations delinee delineee delineees delineent delineer
-delineera delineerai delineeraient delineerais delineerait delineeras delineerent delineerez
-delineeriez delineerions delineerons delineeront delinees delineez delineiez delineions
-delineons delirer delirera delissage delitage delite delitee delitees delitent deliter delitera
-deliterai deliteraient deliterais deliterait deliteras deliterent deliterez deliteriez
-deliterions deliterons deliteront delites delitescence delitescent delitescente delitescentes
-delitez deliver deliverance deliverances delivered deliverer deliverers deliveries delivering
-delivers delivery deliverys delivra delivre delivree delivrees delivrent delivrer delivrera
-delivrerai delivreraient delivrerais delivrerait delivreras delivrerent delivrerez delivreriez
-delivrerions delivrerons delivreront delivres delivreur delivrez delores deloress delover
-delovera delure deluree delurees delurent delurer delurera delurerai delureraient delurerais
-delurerait delureras delurerent delurerez delureriez delurerions delurerons delureront delures
-delurez demanda demanded demander demandez demands demange demireliure demirent deniee denier
-deniera denierez deniers denigre denise denitre densite dentine dentistry dentists departage
-depasserent depaysement depaysements depicage depilage depiquage depista depistai depistais
-depistait depistames depistant depistas depistasse depistat depistates depiste depistee
-deplissage deplorably deplorasse depointage depotage depress depressed depresses depressif
-depressifs depressing depressive depris deprisse deprisses deprissions deraiera deraierez
-deriver derivera dermatologie dermatology dermatologys dernierne derniers derobat derodat
-derriere derrieres desappointe desappointee desappointer desappointes desappointez desire
-desired desiree desirees desirent desirer desirera desirerai desireraient desirerais desirerait
-desireras desirerent desirerez desireriez desirerions desirerons desireront desires desireuse
-desireuses desireux desirez desiste desorbent detecteur detection detections detergeais
-detergeant detergeas detergeat detergeates detergees detergeons detergeras deterges deterrent
-deterrents deteste detinsse detirasse detire detiree detirees detirent detirer detirera
-detirerai detireraient detirerais detirerait detireras detirerent detirerez detireriez
-detirerions detirerons detireront detires detireuse detirez detisse detrempe detressa detressai
-detressas detressat detresse detressee detressent detresser detressera detresses detressez
-detressiez detressions detrousse detruise devais deviais devirais devire deviree devirees
-devirent devirer devirera devirerai devireraient devirerais devirerait devireras devirerent
-devirerez devireriez devirerions devirerons devireront devires devirez devisage devissage
-devorais devrait devras diapree diarrhea diarrheas diarrheique diarrhoea diarrhoeas dicterent
-diction dictions diducteur diduction dieserent diffament diffamerent differaient differait
-differant differat differe differed differee differees difference differend differends
-differentia differentie differently differer differera differerent differeront differes
-differez differing differons diffident difforment diffusent diffuserent digerent digesteur
-digestion digestions digress digressed digression diking dilection diluerent dinerent dinginess
-dinging dining dinning directe directed directer directes directest directif directifs
-directing directional directive directives director directors dirtiness disagreeable disappoint
-disappoints discrets disparaissaient disparaissait disparaissant disparaisse disparaisses
-disparaissez disparaissons disparait disparaitra disparaitrai disparaitras disparaitrez
-disparaitriez disparate disparite disparussent disposables disrespectfully dissatisfies
-dissecteur dissection dissections distrais distressed distrust distrusts divergents dizaines
-dizzies dizziest dizziness dizzinesss doable docile doigta doigtas doigte doigtes domiciled
-domicilia domicilie domiciliee domicilier domicilies domiciliez donatiste donners donnes
-donnies dooming doping doubla doublage doublages doublai doublaient doublais doublait doublames
-doublant doublas doublasse doublassent doublasses doublassiez doublassions doublat doublates
-doubleur doublier doubliers doubliez doubling doublions doublon doublons doubloon doubloons
-doublure doublures doubly doubted doubter doubters doubtless doubtlessly douceur douceurs
-doucheur doughier doughtier douloureuse douloureusement douloureuses douloureux douteur
-draining drano draping dresse dressed dressiness dressinesss drifting drilling dring dripping
-driving droid droning dronte drooling dropping droppings dropsy drowning drowse drowsing drunk
-duettiste dunking dustless easing eater eaton ebrase ebrasee ebrasees ebrasement ebrasent
-ebraser ebrasera ebraserai ebraseraient ebraserais ebraserait ebraseras ebraserent ebraserez
-ebraseriez ebraserions ebraserons ebraseront ebrases ebrasez ebrechement ecceite echampie
-ecrasa ecrasai ecrasaient ecrasais ecrasait ecrasames ecrasant ecrasante ecrasantes ecrasants
-ecrasas ecrasasse ecrasassent ecrasasses ecrasassiez ecrasassions ecrasat ecrasates ecrasiez
-ecrasions ecrasons ectopie effacaient effacait effacant effacat efface effaced effacee effacees
-effacement effacent effacer effacera effacerent effaceront effaces effaceur effacez effacing
-effacons effanant effanent effanerent effarant effarement effarent effarerent efferent
-efficacement efficient effilement effilent effluent effondra effondrai effondraient effondrais
-effondrait effondrames effondrant effondras effondrasse effondrassent effondrasses
-effondrassiez effondrassions effondrat effondrates effondriez effondrilles effondrions
-effondrons efforcent effraient effrayent egorgement egrenement elated elating eleanor eleate
-eleates elected election elector electrocardiogram electrocardiograms electrocardiographe
-elevage elevages elevames elevat elevate elevates elevateur elevation elevatoire eliminer
-elution embacle emballa emballer emballez embate embatent embates embatez emeche emecherent
-emeraude emiates empale empalee empalees empalement empalent empaler empalera empalerai
-empaleraient empalerais empalerait empaleras empalerent empalerez empaleriez empalerions
-empalerons empaleront empales empalez empanel empaneled empaneling empanels empare emparee
-emparees emparent emparer emparera emparerai empareraient emparerais emparerait empareras
-emparerent emparerez empareriez emparerions emparerons empareront empares emparez empata
-empatai empataient empatais empatait empatames empatant empatas empatasse empatassent
-empatasses empatassiez empatassions empatat empatates empathetic empathie empathies empathize
-empathized empathizes empathizing empathy empathys empatiez empations empatons empatta empattai
-empattaient empattais empattait empattames empattant empattas empattasse empattassent
-empattasses empattassiez empattassions empattat empattates empatte empattee empattees
-empattement empattements empattent empatter empattera empatterai empatteraient empatterais
-empatterait empatteras empatterent empatterez empatteriez empatterions empatterons empatteront
-empattes empattez empattiez empattions empattons empecha empechaient empechent empecher
-empecherent empecheront empechez emperche empercherent empiecement empoche empocherent
-empoissonna empoissonnai empoissonnaient empoissonnais empoissonnait empoissonnames
-empoissonnant empoissonnas empoissonnasse empoissonnassent empoissonnasses empoissonnassiez
-empoissonnassions empoissonnat empoissonnates empoissonne empoissonnee empoissonnees
-empoissonnement empoissonnements empoissonnent empoissonner empoissonnera empoissonnerai
-empoissonneraient empoissonnerais empoissonnerait empoissonneras empoissonnerent empoissonnerez
-empoissonneriez empoissonnerions empoissonnerons empoissonneront empoissonnes empoissonnez
-empoissonniez empoissonnions empoissonnons empote empotee empotees empotent empoter empotera
-empoterai empoteraient empoterais empoterait empoteras empoterent empoterez empoteriez
-empoterions empoterons empoteront empotes empotez emprisonna emprisonnai emprisonnaient
-emprisonnais emprisonnait emprisonnames emprisonnant emprisonnas emprisonnasse emprisonnassent
-emprisonnasses emprisonnassiez emprisonnassions emprisonnat emprisonnates emprisonne
-emprisonnee emprisonnees emprisonnement emprisonnements emprisonnent emprisonner emprisonnera
-emprisonnerai emprisonneraient emprisonnerais emprisonnerait emprisonneras emprisonnerent
-emprisonnerez emprisonneriez emprisonnerions emprisonnerons emprisonneront emprisonnes
-emprisonnez emprisonniez emprisonnions emprisonnons enceigne enceignes enceignites enceindre
-enceins enceints encense encenses enchante enchantes encire encline enclines encrine encrines
-endente endentes endormaient endormais endormait endormant endormante endormantes endormants
-endorme endorment endormes endormeur endormeurs endormez endormons endorse endorsement
-endorsing endoscope endoscopique enduing enervated enervement enfanta enfeeble enfeebled
-enfeebles enfeebling enfermement enfilee enfilees enflant enfliez enforcement enfreinte
-enfreintes engorgement enjointe enjointes enlacement enlacent enlevates enlie enlies ennoyer
-enormite enormites enormities enormity enormitys enormous enormously enormousness enormousnesss
-enquire enraille enraillee enraillees enraillent enrailler enraillera enraillerai
-enrailleraient enraillerais enraillerait enrailleras enraillerent enraillerez enrailleriez
-enraillerions enraillerons enrailleront enrailles enraillez enrobement enrolement enrouement
-entailed entailla entaillage entaillages entaillai entaillaient entaillais entaillait
-entaillames entaillant entaillas entaillasse entaillassent entaillasses entaillassiez
-entaillassions entaillat entaillates entailliez entaillions entaillons entant entend entende
-entends entendu entendue entendues entendus entente ententes entice entier entiere entite
-entoiles entra entrailles entre entremela entremelai entremelaient entremelais entremelait
-entremelames entremelant entremelas entremelasse entremelassent entremelasses entremelassiez
-entremelassions entremelat entremelates entremele entremelee entremelees entremelement
-entremelements entremelent entremeler entremelera entremelerai entremeleraient entremelerais
-entremelerait entremeleras entremelerent entremelerez entremeleriez entremelerions
-entremelerons entremeleront entremeles entremelez entremeliez entremelions entremelons entremet
-entremets entremettaient entremettais entremettait entremettant entremette entremettent
-entremettes entremetteur entremetteurs entremetteuse entremetteuses entremettez entremettiez
-entremettions entremettons entremettra entremettrai entremettraient entremettrais entremettrait
-entremettras entremettre entremettrez entremettriez entremettrions entremettrons entremettront
-enture enveniment envia envias envide envides envied enviees envier enviez envine envoie
-envoies envoler envoye envoyee envoyes envoyeur envoyez epale epanoui epanouie epanouies
-epanouimes epanouir epanouira epanouirai epanouiraient epanouirais epanouirait epanouiras
-epanouirent epanouirez epanouiriez epanouirions epanouirons epanouiront epanouis epanouissaient
-epanouissais epanouissait epanouissant epanouisse epanouissement epanouissements epanouissent
-epanouisses epanouissez epanouissiez epanouissions epanouissons epanouit epanouites epate
-epatee epatees epatement epatent epater epatera epaterai epateraient epaterais epaterait
-epateras epaterent epaterez epateriez epaterions epaterons epateront epates epateur epateuse
-epatez epaula epauler epaulet epaulez epeule epile epilee epilees epilent epiler epilera
-epilerai epileraient epilerais epilerait epileras epilerent epilerez epileriez epilerions
-epilerons epileront epiles epilez epreintes eprimes equation erase erased eraser erasers erases
-erection ereinte ereintes eructions erudition eruptif eruptifs erupting eruptive escrimer
-espacement espacent espaces esperes essene estate estima estimable estimai estimais estimait
-estimames estimant estimas estimasse estimated estimateur estimatif estimative estimator estime
-estimee estivage estivale estivante estivat estivates estouffade etamine etamines eteinte
-eteintes etend etendage etendages etendaient etendais etendait etendant etendard etendards
-etende etendent etendes etendez etendiez etendimes etendions etendirent etendis etendisse
-etendissent etendisses etendissiez etendissions etendit etendites etendoir etendoirs etendons
-etendra etendrai etendraient etendrais etendrait etendras etendre etendrez etendriez etendrions
-etendrons etendront etends etendu etetement ethique ethnique ethnographie ethographie
-ethylenique ethylisme etioles etire etoffa etoffai etoffaient etoffais etoffait etoffames
-etoffant etoffas etoffasse etoffassent etoffasses etoffassiez etoffassions etoffat etoffates
-etoffe etoffee etoffees etoffent etoffer etoffera etofferai etofferaient etofferais etofferait
-etofferas etofferent etofferez etofferiez etofferions etofferons etofferont etoffes etoffez
-etoffiez etoffions etoffons etoilas etoilee etoilees etoiler etoilez etoles etreinte etreintes
-evasement evasure eventent eventerent eventrent evidement evincement evitement evocation
-evolution examina examinai examinas examinat examined examinees examinent examinera examinerai
-examineras examinez examiniez exaspera exasperai exasperaient exasperais exasperait exasperames
-exasperant exasperante exasperantes exasperants exasperas exasperasse exasperassent
-exasperasses exasperassiez exasperassions exasperat exasperate exasperated exasperates
-exasperating exasperation exasperations exasperiez exasperions exasperons excellant excellee
-excellence excellences excellency excellently excellents exciser excises excrement excrementeux
-excrementiel excrementielle excrementielles excrementiels excrements excruciatingly excusas
-excused excusee excusees excusera excusez execution exhausse exhaussee exhausser exhausses
-exhaussez exhaust exhausteur exhaustif exhausts expedience expediences expediency experienced
-experimente expier expirer expliqua expliquai expliquas expliquat explique expliquee expliquees
-expliquent expliquera expliquerai expliqueras expliques expliquez expliquiez exploding exploit
-exploita exploitabilite exploitable exploitables exploitai exploitaient exploitais exploitait
-exploitames exploitant exploitante exploitantes exploitants exploitas exploitasse exploitassent
-exploitasses exploitassiez exploitassions exploitat exploitates exploitation exploitations
-exploitative exploite exploited exploitee exploitees exploitent exploiter exploitera
-exploiterai exploiteraient exploiterais exploiterait exploiteras exploiterent exploiterez
-exploiteriez exploiterions exploiterons exploiteront exploiters exploites exploiteur
-exploiteurs exploiteuse exploiteuses exploitez exploitiez exploiting exploitions exploitons
-exploits exploriez exploring explorions explosa explosai explosaient explosais explosait
-explosames explosant explosas explosasse explosassent explosasses explosassiez explosassions
-explosat explosates explose explosee explosees explosent exploser explosera exploserai
-exploseraient exploserais exploserait exploseras exploserent exploserez exploseriez
-exploserions exploserons exploseront exploses exploseur exploseurs explosez explosons exposiez
-exposing exposions exposition expositions expository exprima exprimai exprimas exprimat exprime
-exprimee exprimees expriment exprimera exprimerai exprimeras exprimes exprimez exprimiez
-extremal extremale extremales extremaux extremism extremisme extremisms extremist extremiste
-extremistes extremists extremite extremites extremities extremity extremitys extremum extremums
-fable faceting facile facing facon faconde faconna faconnage faconnai faconnaient faconnais
-faconnait faconnames faconnant faconnas faconnasse faconnassent faconnasses faconnassiez
-faconnassions faconnat faconnates faconne faconnee faconnees faconnement faconnements faconnent
-faconner faconnera faconnerai faconneraient faconnerais faconnerait faconneras faconnerent
-faconnerez faconneriez faconnerions faconnerons faconneront faconnes faconnez faconnier
-faconniere faconnieres faconniers faconniez faconnions faconnons facons factored factorerie
-factuel factuelle factuelles factuels factura facturai facturaient facturais facturait
-facturames facturant facturas facturasse facturassent facturasses facturassiez facturassions
-facturat facturates facturier facturiere facturieres facturiers facturiez facturions facturons
-faibli faiblie faiblisse faiblisses faiblissez failing faillasse faille failles faillisse faine
-fairer fairness fairs fairy faisait faisals faisans faite faking falcon falconer falconers
-falconide falconides falconry falconrys falcons falots familles fanatic fanning fantasia
-fantassin farce farces faring farte farterent fartes farting fasse fasting fastness fatigua
-fatiguai fatiguaient fatiguais fatiguait fatiguames fatiguant fatiguas fatiguasse fatiguassent
-fatiguasses fatiguassiez fatiguassions fatiguat fatiguates fatiguiez fatiguing fatiguions
-fatiguons fating fatness faucilles faulting faussa fausser fausset faussez fauteur fauteurs
-fawning faxing fazing feature fecial feedbag feedbags feeling feinted feinting feler felicia
-felicias felinite felon femelles fendilles fending fenestre fenetra fenetrer fenetrez feriales
-fermete fermette ferrement ferreting ferrite feter fetus feuding feuilla feuillages feuillai
-feuillais feuillames feuillas feuillat feuillates feuillees feuillent feuiller feuillera
-feuilleras feuillet feuilleta feuilletas feuillete feuilletes feuilletis feuillets feuillez
-feuilliez feuillons feuillu feuillue feuillues feuillures feuillus feulees feules feutre
-feverishly feves fevier fiable fibre fibroscope fiere figue figura figured figurer figurez
-filles finding fineness finer finie fining finira finis finit finking fitness fiver flagon
-flagons flaire flanconade flanons flanque flapper flaqua flaquer flaquez flashas flashed
-flashee flashees flasher flashers flashest flashez flashs flasque flats flaunting fleshes flets
-flinging flippy flirting flits flitting floats flocon floconna floconnai floconnaient
-floconnais floconnait floconnames floconnant floconnas floconnasse floconnassent floconnasses
-floconnassiez floconnassions floconnat floconnates floconne floconnee floconnees floconnent
-floconner floconnera floconnerai floconneraient floconnerais floconnerait floconneras
-floconnerent floconnerez floconneriez floconnerions floconnerons floconneront floconnes
-floconneuse floconneuses floconneux floconnez floconniez floconnions floconnons flocons floes
-flogs flood flops flore floss flottement floua flouer flouez flour flous flouse flout flouts
-flouve flouze flows fluor flushes foible foire foisting follement fonce fonces fondement fonte
-fontes foosball foosballs footfall footfalls foothill foots forates forbes forca forcas forced
-forcees forcement forceps forcer forcerent forcez forci forcie forcies forcis foree forees
-foremen forerent fores foret forets forewent forge forgerent forges forgivable forme forment
-formerent formes formidably formulable formulae formulai formulaic formulais formulait
-formulasse formulate forth forties forts forty fortys fouailles foudre fouillas fouille
-fouillee fouillees fouiller fouilles fouillez fouillis fouisseur fourailla fouraillai
-fouraillaient fouraillais fouraillait fouraillames fouraillant fouraillas fouraillasse
-fouraillassent fouraillasses fouraillassiez fouraillassions fouraillat fouraillates fouraille
-fouraillee fouraillees fouraillent fourailler fouraillera fouraillerai fourailleraient
-fouraillerais fouraillerait fourailleras fouraillerent fouraillerez fourailleriez
-fouraillerions fouraillerons fourailleront fourailles fouraillez fourailliez fouraillions
-fouraillons fourbisseur fourmilier fourmiliere fourmilieres fourmiliers fourmilion fourmislions
-fournisse fournissent fournisses fournissez fourre foute foutes foutra foutrement foutrez
-foutue foutus fractale fractura fracturai fracturas fracturat fracturation fracturations
-fractured fracturent fracturer fracturera fracturerai fractureraient fracturerais fracturerait
-fractureras fracturerent fracturerez fractureriez fracturerions fracturerons fractureront
-fracturez fracturiez fraisais fraisure frape frappa frappera frappeur frappez frayure freon
-fretilles friend friended friends frigidly fringing frire frisais friture frolement fronting
-frottais frottas frottement frottes froue frustra frustrai frustraient frustrais frustrait
-frustrames frustrant frustrante frustrantes frustrants frustras frustrasse frustrassent
-frustrasses frustrassiez frustrassions fumure fusilles fusse fustanelle futurs gabbled gabled
-gache gagerent gagerez gaging gaiement galberent galberez galejer galene galerie galerien
-galeriens galeries galerne galeruque galore galure gambled gaming garbed garble garbles
-garerent garerez gargled garnement gashing gasses gassing gaterent gaterez gating gaucher
-gauchi gauchie gaucho gaulerent gaulerez gaverent gaverez gazerent gazerez gazing geant geins
-gelasses gelerent gelerez gelled geller gellers gelure gelures gemie gemir gemis gemmation
-generais generales generalisa generalisai generalisas generalisat generalisates generalise
-generalisee generalisees generaliser generalises generalisez generalisiez generalite
-generalites generalities generality generalitys generalization generalizations generalize
-generalized generalizes generalizing generals genesique genesiques genetic genetique
-genetiquement genetiques genitale gentilles gentillets gentillette george gestating gestion
-glacerie glaises glanement glassed glasss glint glisses globale globales globes globular
-globuleuse globuleux globulin globulines glosses glycere glyceride glycerie glycerin glycerine
-gobbles gonda goodbys gorgea gorged gorger gorget gorgez goring gorse gossasse gouge graceful
-grandement grasping grassement grasses gratefully graticule grattecul grattement gratture
-gravaient gravirent gravitent greement greffe greverent grievement griffa griffer griffez
-griffu griffue grosserie grosses grossest grossisse grossisses grossissez grossiste grossness
-grossnesss grotte guede gueee guere guete gueze guipe gustation gustations gynecologie
-gynecologique gynecology gynecologys haemoglobin haemoglobins haling halving hamming harding
-haring harking harle harping harts hating hautin haves hawing haying haziness hazing heady
-heard hears hearst hearth heartiness hearty heave heavenss heavies heaviest heaving hello hells
-hematemese hematimetre hematite hematose hemoglobins hemorroidaire hemorroidal hemorroidale
-hemorroidales hemorroidaux hepatomegalie heres hetre hetres hides hikes hiles hines hires
-historie historiee historisme hived hiver hivers hiving hoariness holidayed hongrer honorables
-honorais honorames honorasses honorates honore honored honoree honorera honores honorez horne
-horned hornes horribly horus houas houes hourd houri houris huart huile humaine humait humane
-humanisa humanise humanisee humaniser humanises humanisez humanism humanisme humanist humaniste
-humanistes humanists humanities humanity humanitys humanize humanized humanizer humanizes
-humanoide humant humidite hunting hunts hurdle hurds hurla hurled hurler hurley hurlez hurling
-hurls hurst hursts hypocondre hypocondriaque hypocondriaques hypocondrie hypotendu hypotendue
-hypotendues hypotendus hypotension hypotenuse hypotenuses hypothermie hysterique ibuprofens
-ideas ideel idess idles imageai imageais imageait imagee imager imagera imagerai imagerais
-imagerait imageras imagerez imageriez imagery imagerys imagiere impassable impassible
-impassibles impetrante implanta implorante importa importable importait importasse importat
-importates importateur importateurs importation importations importatrice importatrices
-imported importent importer importez imports importunate importune importunee importunite
-imposable imposante impossibly imposte impotence impotente inaction inamissible inappropriate
-inappropriately incense incensed incenses inception incline incomprehensibly inconsciemment
-indefiniment indereglable indereglables indiction indigence indigences indigene indigenes
-indigenisme indigeniste indigenous indigent indigente indigentes indigents indigeste indigestes
-indigestible indigestion indigestions indigete indigna indignai indignaient indignais indignait
-indignames indignant indignantly indignas indignasse indignassent indignasses indignassiez
-indignassions indignat indignates indignation indignations indigniez indignions indignite
-indignites indignities indignity indignitys indignons indiqua indiquai indiquaient indiquais
-indiquait indiquames indiquant indiquas indiquasse indiquassent indiquasses indiquassiez
-indiquassions indiquat indiquates indiquiez indiquions indiquons induction induline indurer
-inepte ineptes inerme inertia inertial inertias inertie inertiel inerties inertly inertness
-inertnesss inetendu inextensible inextensibles infantes infarction infectiez infecting
-infectious infectons infere inferee inferees inference inferences inferent inferential inferer
-inferera infererai infereraient infererais infererait infereras infererent infererez infereriez
-infererions infererons infereront inferes inferez infestions infirmation infirmations infirment
-infirmer infirmera infirmerai infirmeraient infirmerais infirmerait infirmeras infirmerent
-infirmerez infirmerie infirmeries infirmeriez infirmerions infirmerons infirmeront infirmiez
-inflation inflection inflections infliction informassions informatifs informatisas informatises
-informatisions informatisons informatives informerions informions infraction ingera ingerable
-ingerables ingerai ingeraient ingerais ingerait ingerames ingerant ingeras ingerasse
-ingerassent ingerasses ingerassiez ingerassions ingerat ingerates ingerent ingeriez ingerions
-ingerons ingestion ingredient ingredients ingres ingresque ingress ingresses ingression
-ingresss inhalates inhalator inhale inhaled inhalee inhalera inhales inhalez inhere inhered
-inherence inherent inherente inherentes inherently inherents inheres inique iniquement iniques
-injecting injectons injure inline innomine inoperable inquire insatisfaisant insatisfaisante
-insatisfaisantes insatisfaisants insemine insense insensee insensees insenses insere inseree
-inserees inserent inserer inserera insererai insereraient insererais insererait insereras
-insererent insererez insereriez insererions insererons insereront inseres inserez inserted
-insertion insigne insignes insolite insomnia insomniac insomnias insomnieux inspection instance
-insuffisant insuffisante insuffisantes insuffisants insulaire insulate insulinase insulins
-insulte insultee insulting insure insured insures insurgence insurger insuring integrent
-intended intendeds intensif intensifia intensifiai intensifiaient intensifiais intensifiait
-intensifiames intensifiant intensifias intensifiasse intensifiassent intensifiasses
-intensifiassiez intensifiassions intensifiat intensifiates intensification intensifications
-intensifie intensified intensifiee intensifiees intensifient intensifier intensifiera
-intensifierai intensifieraient intensifierais intensifierait intensifieras intensifierent
-intensifierez intensifieriez intensifierions intensifierons intensifieront intensifiers
-intensifies intensifiez intensifiiez intensifiions intensifions intensifs intensify
-intensifying intensite intensites intensities intensity intensitys intensive intensively
-intensivement intensives intent intente intentee intentees intentent intenter intentera
-intenterai intenteraient intenterais intenterait intenteras intenterent intenterez intenteriez
-intenterions intenterons intenteront intentes intentez intention interact interacting intercept
-interdit interessa interessai interessaient interessais interessait interessames interessant
-interessante interessantes interessants interessas interessasse interessassent interessasses
-interessassiez interessassions interessat interessates interesse interessee interessees
-interessement interessements interessent interesser interessera interesserai interesseraient
-interesserais interesserait interesseras interesserent interesserez interesseriez
-interesserions interesserons interesseront interesses interessez interessiez interessions
-interessons interest interested interesting interestingly interests interet interets interject
-interjeta interjete interjeter interment intern interna internai internait internal internant
-internas internat internats interne interned internee internees internent interner internera
-internes interneship interneships internet internez interniez internist internment interns
-interpele interpeler interred intersect intersecta intersectai intersectaient intersectais
-intersectait intersectames intersectant intersectas intersectasse intersectassent
-intersectasses intersectassiez intersectassions intersectat intersectates intersecte
-intersected intersectee intersectees intersectent intersecter intersectera intersecterai
-intersecteraient intersecterais intersecterait intersecteras intersecterent intersecterez
-intersecteriez intersecterions intersecterons intersecteront intersectes intersectez
-intersectiez intersecting intersection intersections intersectons intersectoriel
-intersectorielle intersectorielles intersectoriels intersects intersession intersessions
-intersexualite intersexue intersexuel intersexuelle intersexuelles intolerably intolerance
-intolerante intoning intranet inuline invention invertebrate invertebrates invertebre
-invertebree invertebrees invertebres inverted invoicing iodees iodique irraisonnable irraisonne
-irraisonnee irraisonnees irraisonnes irrational irrationalisme irrationaliste irrationalite
-irrationality irrationalitys irrationally irrationals irrationnel irrationnelle
-irrationnellement irrationnelles irrationnels ischemie ischemiee issuance issued issus
-isthmique iterent itinerante itineraries itinerary ixees jamals jamars jamba jambais jambas
-jambees jamber jambez jambs jamel james jamie jamies jamis jasais javela jerkin jerkins jester
-jetee jetes jeteur jetez joindra joindrez jouas joues jougs jouis journalese journaliere
-journalisa journalisai journalisas journalisat journalisates journalise journalisee
-journalisees journaliser journalises journalisez journalisiez journalism journalisme
-journalisms journalistic journalists juridisme justification justificative juter kecks kicky
-kidneys kilning kindest kindles kindliness kindreds kinking kinks kinneys kipling kirks
-laboratories laboratory lacked lamentably lamentasse lamiers lancage lancates lancees lancets
-lanceuses langage langages lange langeates langee language languete languettes langueyage
-langueye langui languide languie lanieres laquage largage largue lasing latter laver lavettes
-layettes lefter leger leper lepre lepres leser lessie lessiva lessiver lessivez lester lethargy
-lethargys lette lettes lettra lettras lettrees lettrer lettrez levee levees level levera leves
-levez levier levies levure levures lexer liaison liberatoire libre libres licenced licencie
-license lievre lievres lifeless liked liking lilting limbless limiers liming limitless linette
-linguale lingue lining linked linottes linting liquida liquider liquidez liquids lires lisieres
-lisles listees listens listers listes listing listlessly litee litees liter liters lites lithe
-litieres litter littles littlest liure liures liver livrais livre livres locked lofting longue
-loosing loping loura lourda lourder lourdez loure louree louvettes lover loving lowing lucked
-luette lugeates lumbered lumbers lunees lunetier lunetiers lunette lunettier lurette lutte
-lutter luttes lynette lynettes lynnettes machine machonne machure macing macque macquee
-macquees macquent macquer macquera macquerai macqueraient macquerais macquerait macqueras
-macquerent macquerez macqueriez macquerions macquerons macqueront macques macquez macre
-macrographie macron macroure madman madre maiman mains maire malade maladif maladive malaire
-malavise malavisee malavisees malin malinger malle maltaise maltaises mamas mammography
-mammographys manage managea manageas managed managee managees manager managera manageras
-managers manages managez mangue mangues maniee maniera manierez manique maniques manoque
-manoquee manoquees manoquent manoquer manoquera manoquerai manoqueraient manoquerais
-manoquerait manoqueras manoquerent manoquerez manoqueriez manoquerions manoquerons manoqueront
-manoques manoquez manqua manquai manquaient manquais manquait manquames manquant manquante
-manquantes manquants manquas manquasse manquassent manquasses manquassiez manquassions manquat
-manquates manquiez manquions manquons mansuetude manuel manuela manuelas manuelin manuelle
-manuellement manuelles manuels maque maquee maquees maquent maquer maquera maquerai maqueraient
-maquerais maquerait maqueras maquereau maquereauta maquereautai maquereautaient maquereautais
-maquereautait maquereautames maquereautant maquereautas maquereautasse maquereautassent
-maquereautasses maquereautassiez maquereautassions maquereautat maquereautates maquereaute
-maquereautee maquereautees maquereautent maquereauter maquereautera maquereauterai
-maquereauteraient maquereauterais maquereauterait maquereauteras maquereauterent maquereauterez
-maquereauteriez maquereauterions maquereauterons maquereauteront maquereautes maquereautez
-maquereautiez maquereautions maquereautons maquereaux maquerella maquerellai maquerellaient
-maquerellais maquerellait maquerellames maquerellant maquerellas maquerellasse maquerellassent
-maquerellasses maquerellassiez maquerellassions maquerellat maquerellates maquerelle
-maquerellee maquerellees maquerellent maquereller maquerellera maquerellerai maquerelleraient
-maquerellerais maquerellerait maquerelleras maquerellerent maquerellerez maquerelleriez
-maquerellerions maquerellerons maquerelleront maquerelles maquerellez maquerelliez
-maquerellions maquerellons maquerent maquerez maqueriez maquerions maquerons maqueront maques
-maquette maquettes maquettiste maquettistes maquez maratha marathas marathe marathi marathis
-marble marbled marbles marbra marbrai marbraient marbrais marbrait marbrames marbrant marbras
-marbrasse marbrassent marbrasses marbrassiez marbrassions marbrat marbrates marbrier marbriere
-marbrieres marbriers marbriez marbrions marbrons marbrure marbrures maree marge margret
-margrethe margrethes margrets marie marin marion marking marlon marne marniere maroon marquas
-marquee marquees marquent marquer marquera marquerai marqueraient marquerais marquerait
-marqueras marquerent marquerez marqueriez marquerions marquerons marqueront marquesas
-marquesass marquesses marquesss marqueta marquetai marquetaient marquetais marquetait
-marquetames marquetant marquetas marquetasse marquetassent marquetasses marquetassiez
-marquetassions marquetat marquetates marquete marquetee marquetees marqueter marqueterent
-marqueterie marqueteries marquetes marqueteur marqueteurs marquetez marquetiez marquetions
-marquetons marquetry marquetrys marquette marquettent marquettera marquetterai marquetteraient
-marquetterais marquetterait marquetteras marquetterez marquetteriez marquetterions
-marquetterons marquetteront marquettes marqueur marqueurs marqueuse marqueuses marquez marquezs
-marquis marra marred marrees marrent marrer marrera marrerai marreraient marrerais marrerait
-marreras marrerent marrerez marreriez marrerions marrerons marreront marrez marri marrie marrow
-marry martagon marte martin martre martres masking masque masquee masquees masquent masquer
-masquera masquerade masqueraded masquerader masqueraders masquerades masquerading masquerai
-masqueraient masquerais masquerait masqueras masquerent masquerez masqueriez masquerions
-masquerons masqueront masques masquez massage massier massiere massieres massiers massiez
-massivite matie matiere matina mating matir matis matit matron maure mavin maxing mayan meager
-meander meanders meaner medecineball medecineballs medecines medellins medial mediale mediales
-medianes mediate mediated mediates mediation mediations mediator medicaids medicalisa
-medicalise medicalises medically medicare medicares medicate medicated medicates medicating
-medicinal medicinale medicinales medicinally medicinaux medicinier medicis medievales medisames
-medisates meditames meditates meditation meditations mediter melaena melange melangea melangeai
-melangeas melangeat melangee melangees melangent melangera melangerai melangeras melanges
-melangeur melangeurs melangez melangiez melanie melanies melent melera melinite member members
-membrees membru membrue membrues memere menaca menaced menacees menacer menacera menaceras
-menacez menade menage menagea menageai menageais menageas menageat menagee menagees menagent
-menageons menager menagera menagerai menagerais menageras menageres menagerez menagerie
-menageries menagerons menages menagez menames menander menanders menates menders meninge
-meningee meningees meninges meningiome meningitique mentant merced merceds mergers mesange
-mesanges messager messagers mestre metayers meteo metra metrai metre mette mettle mettra
-mettrait mettras mettrez mexicalis migraient miking mille minages minates miniere minuet
-minuets minuses minuta minutas minuted minutees minuter minutest minutez minutie minuties
-missive missives mistaken moaning moans moches moelle moies moine moines moisie moitant moite
-moitee moitiez moitir moitis moitit mollet molli mollie mollo molls molly moments mondant
-mongers monoacide monocyte monodie monorime monotype monoxyle monoxyles montait montana montas
-montat montent montes montrant monts montys monuments mooches mooing mooning moons moping
-moraine morins morns morpheme morphisme moths motile mottant mottle mottles mouchas mouchee
-mouchees moucher mouchez moule mourning mouroir mouthes mouverent mowing muches murir musicales
-mutin mutine mutiner mutite mutule narration nasal nation native nattions naval negate negating
-negation negatived negatively negatrice negligee negligent negligente negligentes negligents
-nettoyait nettoyat nettoyates nictation nidation nique nitration nivation niveaux noies noirs
-noises normals noshing notation notations notching noting notres noueux nourrissant
-nourrissante nourrissantes nourrissants nourrisse nourrissent nourrisses nourrissez
-nourrissions nouveaune nouveaute novation nutation nutritionist nutritionists obvenir oeillere
-oeilleres oeillet oeilleton oeilletonna oeilletonnage oeilletonnages oeilletonnai
-oeilletonnaient oeilletonnais oeilletonnait oeilletonnames oeilletonnant oeilletonnas
-oeilletonnasse oeilletonnassent oeilletonnasses oeilletonnassiez oeilletonnassions oeilletonnat
-oeilletonnates oeilletonne oeilletonnee oeilletonnees oeilletonnent oeilletonner oeilletonnera
-oeilletonnerai oeilletonneraient oeilletonnerais oeilletonnerait oeilletonneras oeilletonnerent
-oeilletonnerez oeilletonneriez oeilletonnerions oeilletonnerons oeilletonneront oeilletonnes
-oeilletonnez oeilletonniez oeilletonnions oeilletonnons oeillets oeillette oeillettes oeuvre
-ogles ombudsmen oncles onglee onglees onglet onglets operative operator operators operatrice
-ophtalmologie ophtalmologique opining oratoire ordonnanca ordonnancai ordonnancaient
-ordonnancais ordonnancait ordonnancames ordonnancant ordonnancas ordonnancasse ordonnancassent
-ordonnancasses ordonnancassiez ordonnancassions ordonnancat ordonnancates ordonnanciez
-ordonnancions ordonnancons oreillard oreillarde oreillardes oreillards oreillon oreillons
-ormille ormilles orseille orseilles orthophonie orthose orville orvilles oseille oseilles
-osteolithe osteopathie osteopaths osteopathy osteopathys outage outages outragiez outraging
-outragions outraient outrames outrates outre outstandingly outstaying ouvra ouvrage ouvragea
-ouvrageai ouvrageaient ouvrageais ouvrageait ouvrageames ouvrageant ouvrageas ouvrageasse
-ouvrageassent ouvrageasses ouvrageassiez ouvrageassions ouvrageat ouvrageates ouvragee
-ouvragees ouvragent ouvrageons ouvrager ouvragera ouvragerai ouvrageraient ouvragerais
-ouvragerait ouvrageras ouvragerent ouvragerez ouvrageriez ouvragerions ouvragerons ouvrageront
-ouvrages ouvragez ouvrer ouvrez ouvrier ouvrira ouvris ouvrit ouvroir overbore overcharge
-overcharges overcome overcoming overdo overdoes overdoing overdone overdue overjoyed overjoying
-overrode overshared overt overtone overture overtures overturn overuse overused overusing
-oxygena oxygener oxygenez oxygens pacagez packing pagaient paienne paiens paient paies pails
-paine paines paining paint painted painter painters paints pairement pairle pairs paisse paler
-pales palie palieres paliers palle pallient palls palment palpitating pamaient pament pampers
-panaient paniers panning panse pansees panser panserent pante panted pantela pantelai
-pantelaient pantelais pantelait pantelames pantelant pantelante pantelantes pantelants pantelas
-pantelasse pantelassent pantelasses pantelassiez pantelassions pantelat pantelates pantele
-pantelee pantelees panteler pantelerent panteles pantelez panteliez pantelions pantelle
-pantellent pantellera pantellerai pantelleraient pantellerais pantellerait pantelleras
-pantellerez pantelleriez pantellerions pantellerons pantelleront pantelles pantelons pantene
-pantenne panting paons papers papiers paques paquetates paquetees paquetes paquette paquettent
-paquettera paquetterai paquetteraient paquetterais paquetterait paquetteras paquetterez
-paquetteriez paquetterions paquetterons paquetteront paquettes paradent paradez parafait
-parafent parafez parage parages paraient parait paralegal paralegals paralytic paralytics
-paralytique paralytiques paralyze paralyzes paralyzing paraplegie paravent parbleu parcage
-parce pardonne pareage paree parement parementa parementai parementaient parementais
-parementait parementames parementant parementas parementasse parementassent parementasses
-parementassiez parementassions parementat parementates paremente parementee parementees
-parementent parementer parementera parementerai parementeraient parementerais parementerait
-parementeras parementerent parementerez parementeriez parementerions parementerons
-parementeront parementes parementez parementiez parementions parementons parements parementure
-parent parents parer parerent paressions pareuse parfais parfait parfilent parfirent parfit
-pariage pariages pariaient pariait parians pariant parie pariees parient parier paries pariions
-paring parions parisiens parker parla parlai parlaient parlais parlait parlant parlat parlayed
-parlays parlees parlement parlementa parlementai parlementaient parlementaire parlementairement
-parlementaires parlementais parlementait parlementames parlementant parlementarisme parlementas
-parlementasse parlementassent parlementasses parlementassiez parlementassions parlementat
-parlementates parlemente parlementee parlementees parlementent parlementer parlementera
-parlementerai parlementeraient parlementerais parlementerait parlementeras parlementerent
-parlementerez parlementeriez parlementerions parlementerons parlementeront parlementes
-parlementez parlementiez parlementions parlementons parlements parlent parlera parlerai
-parleraient parlerais parlerait parleras parlerent parlerez parleriez parlerions parlerons
-parleront parleur parleurs parleuse parleuses parley parleyed parleying parleys parlez parlions
-parlor parme parmenture parmentures parodient paroli parolier paroliers paroling parquent
-parquettes parries parring parse parsed parsement parser parsies parsing parsley parsleys
-partage partagea partageai partageas partageat partagee partagees partagent partager partagera
-partagerez partages partageur partageux partagiez partaient partait partake partaken partaker
-partakes parte partent partes partez partiels parties partiez parting partions partirent
-partirez parue parurent parurieres parvenir parvenu parvenus parvienne parviennes parvient
-parvinrent parvins parvint parvis passe passee passel passement passementa passementai
-passementaient passementais passementait passementames passementant passementas passementasse
-passementassent passementasses passementassiez passementassions passementat passementates
-passemente passementee passementees passementent passementer passementera passementerai
-passementeraient passementerais passementerait passementeras passementerent passementerez
-passementerie passementeries passementeriez passementerions passementerons passementeront
-passementes passementez passementier passementiere passementiers passementiez passementions
-passementons passements passer passes passez passion pasted pataient pataugez patene patenes
-patent patenta patentas patente patentee patentes patents patient patienta patientai patientais
-patientas patientat patientee patientees patientent patienter patientera patienterez patientes
-patientest patientez patiently patientons paties patinae patinas patine patinee patinees
-patinent patines patins pations patirent pattent paument paumiers paupers paupiettes paused
-pavaient pavement pavements pavent pavions pawning pawns payaient payement payements payent
-payeuse peaches pease peche pechee pechees pechent pecher pechera pecherai pecheraient
-pecherais pecherait pecheras pecherent pecheresse pecheresses pecherez pecherie pecheries
-pecheriez pecherions pecherons pecheront pechers peches pechette pecheur pecheurs pechez
-pedestre pediatric pediatrie pedicure pedologie pedologue peignant peigne peignees peignes
-peina peinant peindre peiner peinez peins peint peinte peintre peints pekine pelais peles
-pelure pelves pence pencha penchai penchaient penchais penchait penchames penchant penchants
-penchas penchasse penchassent penchasses penchassiez penchassions penchat penchates penchiez
-penchions penchons pende pending pendra pendre pendrez pends pendu pendue penes peniche
-peniches pennant penne penning penologie pensa pensera penseur pensez pension pensionne pente
-pentes pepient perces perche perched perchee perchees perchent percher perchera percherai
-percheraient percherais percherait percheras percherent percherez percheriez percherions
-percheron percheronne percheronnes percherons percheront perches percheur percheuse perchez
-percu percue perde perdes perdis perdra perdrez perdure perennant perenne peres peries peris
-perites perking perks perlait perle perler perles perls perms perone peronnelle peronnelles
-perore persane perse perses persienne person persona personable personae personage personally
-personas personnage personnel personnels persons perths perus peruviens pesees pesent peser
-pesse pestes petes peteuse peteux petiole petrols peuchere phonologie phonologue pians piaule
-piaulee piaulees piaulement piaulements piaulent piauler piaulera piaulerai piauleraient
-piaulerais piaulerait piauleras piaulerent piaulerez piauleriez piaulerions piaulerons
-piauleront piaules piaulez piegeant pierrais pifes piges piglets pignes pikes pilas piled pilee
-pilees piler pilet pilets pilez pilla pillas pille pilled pillee pillees pillent piller pillera
-pillerai pilleraient pillerais pillerait pilleras pillerent pillerez pilleriez pillerions
-pillerons pilleront pilles pilleur pilleurs pilleuse pilleuses pillez pilulaire pilulaires
-pilulier piluliers pinched pinches pines pinning pints pioche pipes pipieres pipiers piquettes
-pires pirole piroles pises pissa pissed pissera pisseur pissez pisss piste pister pites piteuse
-piteux pives place placettes placing plage plagie plagues plaguing plaice plaid plaide plaidee
-plaider plain plainates plaindra plaindrai plaindras plaindrez plaindriez plaine plainee
-plainees plainent plainer plainera plainerai plaineraient plainerais plainerait plaineras
-plainerent plainerez plaineriez plainerions plainerons plaineront plaines plainest plainez
-plainiez plainness plainnesss plains plainte plaintes plaintif plaintiff plaintiffs plaintifs
-plaintive plaintively plaintivement plaintives plaints plaire plais plaise plait plaited
-plaiting planates plane planed planee planees planeite planent planer planera planerai
-planeraient planerais planerait planeras planerent planerez planeriez planerions planerons
-planeront planes planet planetaire planetairement planetaires planetaria planetarisation
-planetarise planetarium planetariums planetary planete planetes planets planeur planeurs planez
-planeze planezes plangent planiez planing planked planking plankings planned planner planners
-planques planta plantage plantagenet plantagenets plantages plantai plantaient plantain
-plantains plantaire plantaires plantais plantait plantames plantant plantas plantasse
-plantassent plantasses plantassiez plantassions plantat plantates plantation plantations plante
-planted plantee plantees plantent planter plantera planterai planteraient planterais planterait
-planteras planterent planterez planteriez planterions planterons planteront planters plantes
-planteur planteurs planteuse plantez plantiez plantigrade planting plantings plantions plantoir
-plantoirs planton plantons plants plantule plantureuse plantureusement plantureuses plantureux
-plaquas plaquates plaquee plaquees plaquer plaquez plaste plaster plasterboard plasterboards
-plastered plasterer plasterers plastering plasters plate plateau plateaued plateauing plateaus
-plateaux platebande plated platee plateforme plateformes plateful platefuls platelage platelet
-platelets platement platen platens plateresque plates platesbandes platesformes plating platte
-platter platters plattes playing playtex playtexs pleasure pleintemps plenteous pleura pleurer
-pleurez pleurs pleutre pleuve plevre pliante pliantes pliement pliements pliques plisse plisser
-plissure pliure ploie plombiers plonking ploques pluie plumiers plunging plunking pocha pocher
-pochez podding podiatry podologie poemes poignais poignancy poignant poignants poigne poignee
-poignees poignent poignes poignez poignis poignit poignites poignons poiles poils poindre poing
-poings poins pointa pointas pointes pointing pointu pointus pointy poirets poiriers poise
-poised poising poisoner poisoners poisse poisser poisson poitevine poitiers poivrais poles
-polirais politise polls polypiers pomade pomading pommada pommader pommadez pommas pommee
-pommees pommel pommels pommer pommez pommier pommiers pomologie pomologue pompees pompeiis
-pomper pompera pomperas pompes pompeys pompiere pompieres pompiez pompions pondrais pondre
-ponds pontiers ponts poppers poppies poquerais porche portage portaged portages portais portes
-portiers poserais positing position positively positivite posse postiers postponing postpose
-postposee postposees postposent postposer postposera postposerai postposeraient postposerais
-postposerait postposeras postposerent postposerez postposeriez postposerions postposerons
-postposeront postposes postposez potence potiers potine potpies pouching pouciers pouding
-poudings poudrai poudrais poudrait poudras poudrerais pouffais pouncing pouring pourpier
-pourpra pourprai pourpraient pourprais pourprait pourprames pourprant pourpras pourprasse
-pourprassent pourprasses pourprassiez pourprassions pourprat pourprates pourpriez pourprin
-pourprins pourprions pourprons pourra pourrait pourras pourrez pourri pourrie pourries pourrir
-pourrirais pourris pourrit pourrons poursuis pourvois poussais pousseurs pouting poutsais
-pouvais pouvant praise prancing prawning preavisent precaire precession prechant prechent
-precisent precision precuit predirent predisent prefixent pregnance preleva prelevai
-prelevaient prelevais prelevait prelevames prelevant prelevas prelevasse prelevassent
-prelevasses prelevassiez prelevassions prelevat prelevates preleviez prelevions prelevons
-premunir prenaient prenait prenant prenante prenants prendra prendre prendrez prennent
-prepaient prepose preposee preposer preposes preposez preposiez prescient prescott prescribing
-prescrira prescrirai prescriras prescrirez prescririez prescris prescrive prescrivent
-prescrives prescrivez prescrivit presence presences preserie preset presets presetting
-president presque pressage pressait pressant presse pressee pressent pressentaient pressentais
-pressentait pressentant pressente pressentent pressentes pressentez pressenti pressentie
-pressenties pressentiez pressentiment pressentiments pressentimes pressentions pressentir
-pressentira pressentirai pressentiraient pressentirais pressentirait pressentiras pressentirent
-pressentirez pressentiriez pressentirions pressentirons pressentiront pressentis pressentisse
-pressentissent pressentisses pressentissiez pressentissions pressentit pressentites pressentons
-presser pressera presserez presseur pressier pressiez pressing pressman pressmen pressoir
-pressons pressura pressurage pressurai pressuras pressurat pressured pressurent pressurer
-pressurera pressureur pressurez pressuriez pressurise pressurize prestant preston presume
-presura presurait presurat presure presuree presurer presures presurez pretaient pretant
-pretent pretentaine pretentiard pretentieuse pretentieusement pretentieuses pretentieux
-pretention pretentions pretentious pretentiously pretentiousness pretentiousnesss preterit
-pretes prevalent prevenais prevenait prevenant prevenez preveniez prevent preventable
-preventative preventatives prevented preventible preventif preventifs preventing prevention
-preventions preventive preventivement preventives preventorium preventoriums prevents previenne
-previens previent preview previews previnrent previns prevint previrent prevision previssent
-previt prevoient prevoir priaient price pride priee prient pries primacy prime print prints
-prisa prisent priser prisez prism prisme prison prisoner prisse prissions privaient prive
-privent priviest prize probes procession processionnel processionner prochains proche profes
-profess professa professai professaient professais professait professames professant professas
-professasse professassent professasses professassiez professassions professat professates
-professe professed professee professees professent professer professera professerai
-professeraient professerais professerait professeras professerent professerez professeriez
-professerions professerons professeront professes professeur professeurs professez professiez
-professing profession professional professionalism professionalisms professionally
-professionals professionnalisation professionnalisations professionnaliser professionnalisme
-professionnel professionnelle professionnellement professionnelles professionnels professions
-professons professor professoral professorale professorales professorat professoraux
-professorial professors professorship professorships profound profounder profoundest profoundly
-profs profundities profundity profunditys projection prolegomenes prolepse proleptique
-proletaire proletairement proletaires proletarian proletarians proletariat proletariats
-proletarien proletarienne proletariennes proletariens proletarisa proletarisai proletarisaient
-proletarisais proletarisait proletarisames proletarisant proletarisas proletarisasse
-proletarisassent proletarisasses proletarisassiez proletarisassions proletarisat proletarisates
-proletarisation proletarisations proletarise proletarisee proletarisees proletarisent
-proletariser proletarisera proletariserai proletariseraient proletariserais proletariserait
-proletariseras proletariserent proletariserez proletariseriez proletariserions proletariserons
-proletariseront proletarises proletarisez proletarisiez proletarisions proletarisons prolog
-prologs prologue prologues prompters promus promusse promussent promusses promussiez
-promussions pronant propagez proposa proposai proposal proposas proposat propose proposed
-proposee proposees proposent proposer proposera proposerez proposes proposiez propulsez
-prorogation prorogez proscribe proscribed proscribes proscription proscriptions proscrira
-proscrire proscrirez proscris proscrit proscrite proscrits proscrive prose prosecution
-prospectiez prospectif prospectifs prospecting prospective prospectons prospector protection
-proust prousts prouvait provenir provenu provident proviens provient provint prowlers pruning
-prurient prussian prussien psychagogue psychiatric psychiatrie psychiatrise psychiatry
-psychiatrys psychologie psychologies psychologique psychology psychologys puante puantes
-puanteur puanteurs publiait publicist publiciste publicistes publicists publicity publicitys
-publicize publicized publicizes puche pudding pudicite puerais puine puise puisse pulls pumpers
-punched punches puncheur punitive punning punting pupitres purdue purpler purviews pusse pyles
-quant quartions quentin quentins quernions questing questioned questioners questionna
-questionnai questionnais questionnait questionnas questionnasse questionne questionnes quetions
-quetons queutions queutons quince quittanca quittancai quittancas quittancat quittancent
-quittancer quittancera quittancez quittanciez quittant quittasse quittions quottions raced
-rachelle racina racine raciologie racking raclement raconta racontait raconter racontez radait
-radat radates radia radiai radiaient radiaire radiais radiait radial radiale radiales radially
-radials radiames radian radiance radiances radiant radiante radiantes radiantly radias radiasse
-radiassent radiasses radiassiez radiassions radiaux radie radinat radinates radiographia
-radiographiai radiographias radiographiat radiographient radiographier radiographiera
-radiographiez radiographiiez radiologique radiologist radiologiste radiotaxi radiotaxis
-radiotechnique radiotelegramme radiotelegraphia radiotelegraphiai radiotelegraphiaient
-radiotelegraphiais radiotelegraphiait radiotelegraphiames radiotelegraphiant radiotelegraphias
-radiotelegraphiasse radiotelegraphiassent radiotelegraphiasses radiotelegraphiassiez
-radiotelegraphiassions radiotelegraphiat radiotelegraphiates radiotelegraphie radiotelegraphiee
-radiotelegraphiees radiotelegraphient radiotelegraphier radiotelegraphiera radiotelegraphierai
-radiotelegraphieraient radiotelegraphierais radiotelegraphierait radiotelegraphieras
-radiotelegraphierent radiotelegraphierez radiotelegraphieriez radiotelegraphierions
-radiotelegraphierons radiotelegraphieront radiotelegraphies radiotelegraphiez
-radiotelegraphiiez radiotelegraphiions radiotelegraphions radiotelegraphique radiotelegraphiste
-radiotelephone radiotelephones radiotelephonie radiotelephonique radiotelephoniste
-radiotelescope radiotelevise radiotelevisee radiotelevisees radiotelevises radiotelevision
-radiotherapeute radiotherapie radiotherapist radiotherapists radiotherapy radiotherapys raged
-raging raidecoeur raided raider raiders raidi raidie raids raine raire raise raite raked raking
-ralement ramander ramender ramperez ranconnait ranides rapee raper raperez rapes rapez rapiat
-rapiate rapiates rapiats rapidite rapidity rapiditys rapidly rapids rapiecage rapiecant rapiece
-rapiecee rapiecees rapiecer rapieces rapier rapiere rapieres rapiers rapiez rapine rapinee
-rapinees rapinent rapiner rapinera rapinerai rapineraient rapinerais rapinerait rapineras
-rapinerent rapinerez rapinerie rapineries rapineriez rapinerions rapinerons rapineront rapines
-rapinez raping rapped rappela rappelable rappelai rappelas rappelat rappeliez rappellent
-rappellera rappels rapper rapporter rapprendre rapprenez rappretee rappreter rappretez rapture
-rared raring rasped rassura rassurait rassurat rassurates rassurent rassurer rassurez rated
-ratelee rateler ratelez ratelle ratification ratifie ratified ratifiee rating ratiocine ration
-ratissait raved raving ravissait rayonnait razed razing reabonnait reactif reactifs reacting
-reactiva reactive reactivons reactor reagir reagirait reagissaient reagissais reagissant
-reagissent reait realer realesent realisait reaped reapprendre reassiez reassign reassigna
-reassignai reassignaient reassignais reassignait reassignames reassignant reassignas
-reassignasse reassignassent reassignasses reassignassiez reassignassions reassignat
-reassignates reassigne reassigned reassignee reassignees reassignent reassigner reassignera
-reassignerai reassigneraient reassignerais reassignerait reassigneras reassignerent
-reassignerez reassigneriez reassignerions reassignerons reassigneront reassignes reassignez
-reassigniez reassigning reassignions reassignons reassigns reassions reassurant reassure
-rebaissait rebandait rebander rebatissait rebelle rebeller rebond rebondit rebordait reborder
-rebords rebouter rebrousser rebuking recale recalee recalera recales recalez recarde recaser
-receded receipted receive receiver receivers receives receler recensait recentrer receperent
-receperez recercle recercler recessed recevais recevait receveur recevez receviez recevons
-recidiva recidivai recidivas recidivat recidivent recidiver recidivera recidivez recidiviez
-recited reclament reclinait reclined recognized recognizer recoiled recoive recoives recolait
-recolement recoler recollait recoltait recoltante recolte recoltee recoltees recoltent recolter
-recoltera recolterai recolteraient recolterais recolterait recolteras recolterent recolterez
-recolteriez recolterions recolterons recolteront recoltes recolteur recoltez reconduit
-reconnais reconnaissaient reconnaissais reconnaissait reconnaissance reconnaissances
-reconnaissant reconnaissante reconnaissants reconnaissent reconnaitra reconnaitrait reconnaitre
-reconnect reconnecte reconnecter reconnut reconquit recopiait recordait recors recouds
-recoupait recouperent recouperez recourait recousait recrive recrives recrivez rectificatif
-rectificatifs rectificative rection recueille reculement reculer reculerent reculerez reculs
-recupera recuperable recuperables recuperai recuperaient recuperais recuperait recuperames
-recuperant recuperas recuperasse recuperassent recuperasses recuperassiez recuperassions
-recuperat recuperate recuperated recuperates recuperateur recuperateurs recuperating
-recuperation recuperations recuperative recuperatrice recuperatrices recuperiez recuperions
-recuperons recurer recurerent recurerez recuse recuserent recuserez recussiez recussions
-redaction redactions redevoir redondai redondais redondait redondant redondat redonder redonnai
-redonnais redonnait redonnant redonnat redorer redouter reduce reduces reducing reduction
-redussiez redussions reedification reelle reellement reeved reexporter refaconnait refaction
-refection refendait refendre referer refermer reffing refiler refiling refiner refining
-refletent refocusing refond refondais refondait refondant refondit refondrait refonte refontes
-reforger reformer refraction refueling refuge refuie refunding refusa refusant refused refusent
-refuser refusez refusiez refusions refusons refute refuted refuting regalement regaler
-regalerent regarda regarded regarder regardez regards regelent regelerent regicide regiment
-regissais regissait regissant registra registrai registraient registrais registrait registrames
-registrant registrants registrar registrars registras registrasse registrassent registrasses
-registrassiez registrassions registrat registrates registration registrations registre
-registree registrees registrent registrer registrera registrerai registreraient registrerais
-registrerait registreras registrerent registrerez registreriez registrerions registrerons
-registreront registres registrez registries registriez registrions registrons registry
-registrys regit reglaient reglementa reglementai reglementas reglementat reglent reglerent
-regleront regnerent regorger regreent regulerent rehausser reification reimporter reindeer
-rejection rejoinder relaissait relanca relancer relancez relargissait relation relaver releve
-relevee relevent relever relevera releves releveur relevez reliance relieved relived relussiez
-relussions remaille remailler remainder remainders remanded remanger remanier remarche
-remarcher remarie remarier remarqua remarquable remarquablement remarquables remarquai
-remarquaient remarquais remarquait remarquames remarquant remarquas remarquasse remarquassent
-remarquasses remarquassiez remarquassions remarquat remarquates remarquiez remarquions
-remarquons rembarque rembarquee rembarquees rembarquement rembarquements rembarquent rembarquer
-rembarquera rembarquerai rembarqueraient rembarquerais rembarquerait rembarqueras rembarquerent
-rembarquerez rembarqueriez rembarquerions rembarquerons rembarqueront rembarques rembarquez
-rembiner remblaiement rembourre rembourree rembourrees rembourrent rembourrer rembourrera
-rembourrerai rembourreraient rembourrerais rembourrerait rembourreras rembourrerent
-rembourrerez rembourreriez rembourrerions rembourrerons rembourreront rembourres rembourrez
-remboursa remboursable remboursables remboursai remboursaient remboursais remboursait
-remboursames remboursant remboursas remboursasse remboursassent remboursasses remboursassiez
-remboursassions remboursat remboursates remboursiez remboursions remboursons remedie remedier
-remercia remerciai remercias remerciat remercient remerciera remercierai remercieras
-remercierent remerciez remerciiez remere reminded reminds remiser remisier remonta remontage
-remontai remontaient remontais remontait remontames remontant remontante remontantes remontants
-remontas remontasse remontassent remontasses remontassiez remontassions remontat remontates
-remonter remontiez remontions remontoir remontoirs remontons remontra remontrai remontraient
-remontrais remontrait remontrames remontrance remontrances remontrant remontras remontrasse
-remontrassent remontrasses remontrassiez remontrassions remontrat remontrates remontre
-remontree remontrees remontrent remontrer remontrera remontrerai remontreraient remontrerais
-remontrerait remontreras remontrerent remontrerez remontreriez remontrerions remontrerons
-remontreront remontres remontrez remontriez remontrions remontrons remordait remords remorque
-remorquee remorquees remorquent remorquer remorquera remorquerai remorqueraient remorquerais
-remorquerait remorqueras remorquerent remorquerez remorqueriez remorquerions remorquerons
-remorqueront remorques remorqueur remorqueurs remorqueuse remorqueuses remorquez remote
-remotely remoteness remotenesss remoter remotes remotest remounted remplacaient remplacent
-remplacerent remplaceront rempli remplia remplie remplier remplira remplis remplit remporte
-remportee remporter remportera remportes remportez rempoter remuement remunerer renaissait
-renarde rencognait rencogniez rencontra rencontrai rencontras rencontrat rencontre rencontree
-rencontrees rencontrent rencontrera rencontrerai rencontreras rencontres rencontrez rencontriez
-rendait rendement render rendezvoused renflement reniement renoncait renouveau renouveaux
-renseignerent rentees renters rentes rentras rentree rentrees rentrer rentrez reoperer reorder
-repaissait repand repandais repandait repandant repandit repandrait repandre reparer reparler
-reparte repartee repartes repartez repartir repasser repeater repeindre repend rependais
-rependait rependant repende rependit rependra rependrait rependre rependrez rependue repensait
-repentait reperce repercee repercer reperciez reperdait reperdre reperer repeter repincait
-repincer replacement replacements replacerent repliement replissait replisser repondaient
-repondais repondant repondante repondants repondent repondis repondit repondrai repondrais
-repondrait repondre repondu repons reporta reportai reportait reportas reportat reporte
-reported reportee reportees reportent reportera reporterai reporteras reportes reporteur
-reportez reportiez reports reposait reposer reposing repoudrer repoussa repoussai repoussas
-repoussat repousse repoussee repoussees repoussent repoussera repousserai repousseras repousses
-repousseur repoussez repoussiez repoussoir reprend reprendra reprendrai reprendras reprendrez
-reprendriez reprends reprenne reprogram reprogramed reprograming reprograms repulse repulsed
-repulses repulsif repulsing repulsion repulsions repulsive repulsively repulsiveness
-repulsivenesss repulsives repusse repusses repussiez repussions reputer reputing resaler
-resavoir rescinder rescinding resection resequer reserva reservai reservas reservat reserve
-reserved reservee reservees reservent reservera reserverai reserveras reserves reservez
-reserviez reservoir resider resille resiner resinier resister resistera resisterai
-resisteraient resisterais resisterait resisteras resisterent resisterez resisteriez
-resisterions resisterons resisteront resisters resolver resonnai resonnais resonnait resonnant
-resonnat resorber resorted resounding respectueuse respite respites respond respondent
-responsible responsibly ressement resserrer resserve resserves resservez resservir resulta
-resultai resultaient resultais resultait resultames resultant resultante resultantes resultants
-resultas resultasse resultassent resultasses resultassiez resultassions resulte resultees
-resultes resultons resuming resussiez resussions retaille retailler retapissait retarde
-retendait retendre retenue retenus reterce retercee retercer reterciez reterser retissait
-retond retondais retondait retondant retondit retondrait retordait retords retorted retraction
-retrecie retreindre retrousser reunification reunissait reuse reused reusing reveal revecue
-revecus revel revele revelee reveler revelled reveller revellers revelling revels revendait
-revende revendre revends revendue revendus revenge revente reverche revercher reverdie reverer
-reverie reverser revetue revetus revile revilement reviler revising revissait revived revoir
-revolates revole revolee revolees revolent revoler revolera revolerai revoleraient revolerais
-revolerait revoleras revolerent revolerez revoleriez revolerions revolerons revoleront revoles
-revolez revoliez revolta revoltai revoltaient revoltais revoltait revoltames revoltant
-revoltante revoltantes revoltants revoltas revoltasse revoltassent revoltasses revoltassiez
-revoltassions revoltat revoltates revoltiez revolting revoltingly revoltions revoltons revolts
-revolue revolues revolve revolved revolver revolverisa revolverisai revolverisaient
-revolverisais revolverisait revolverisames revolverisant revolverisas revolverisasse
-revolverisassent revolverisasses revolverisassiez revolverisassions revolverisat revolverisates
-revolverise revolverisee revolverisees revolverisent revolveriser revolverisera revolveriserai
-revolveriseraient revolveriserais revolveriserait revolveriseras revolveriserent revolveriserez
-revolveriseriez revolveriserions revolveriserons revolveriseront revolverises revolverisez
-revolverisiez revolverisions revolverisons revolvers revolves revote revotee revotees revotent
-revoter revotera revoterai revoteraient revoterais revoterait revoteras revoterent revoterez
-revoteriez revoterions revoterons revoteront revotes revotez revues revus rewords
-rhinolaryngite rhinopharynge rhinopharyngien ricing rigidifie rigidity rigiditys riposter
-rogues roide roideur roiled roiling roller rollins ronges rongeur rongeurs roped rouages rouant
-rouees roues rouged rouget rougets roughs rougies rougis rougissait rouies roulait roulat
-roulement roulent roules rouleur rouleurs rouses rousing roussi roussie roussies roussiller
-roussillonnais roussimes roussin roussir roussira roussirai roussiraient roussirais roussirait
-roussiras roussirent roussirez roussiriez roussirions roussirons roussiront roussis
-roussissaient roussissais roussissait roussissant roussisse roussissent roussisses roussissez
-roussissiez roussissions roussissons roussit roussites routant routes routeur routeurs rowling
-rugissait ruining ruminer ruptured russia russian russians russias russifia russifiai
-russifiaient russifiais russifiait russifiames russifiant russifias russifiasse russifiassent
-russifiasses russifiassiez russifiassions russifiat russifiates russification russifie
-russifiee russifiees russifient russifier russifiera russifierai russifieraient russifierais
-russifierait russifieras russifierent russifierez russifieriez russifierions russifierons
-russifieront russifies russifiez russifiiez russifiions russifions sacrement sacrifia sacrifiai
-sacrifiaient sacrifiais sacrifiait sacrifiames sacrifiant sacrifias sacrifiasse sacrifiassent
-sacrifiasses sacrifiassiez sacrifiassions sacrifiat sacrifiates sacrificateur sacrificatoire
-sacrifice sacrificed sacrifices sacrificial sacrificiel sacrificing sacrifie sacrifiee
-sacrifiees sacrifient sacrifier sacrifiera sacrifierai sacrifieraient sacrifierais sacrifierait
-sacrifieras sacrifierent sacrifierez sacrifieriez sacrifierions sacrifierons sacrifieront
-sacrifies sacrifiez sacrifiiez sacrifiions sacrifions sadden saddened saddening saddens sagine
-saines salissait salles sallower salting sandale sandales sandalette sandalettes sanieuse
-saouler saphique sappier sapping sarigues satinait sating satisfaire satisfais satisfasse
-satisfecit satisferait satisfies satisfimes satisfis satisfit satisfites satisfont satura
-saturai saturas saturat scalloped scandaient scandalisa scandalisai scandalisaient scandalisais
-scandalisait scandalisames scandalisant scandalisas scandalisasse scandalisassent
-scandalisasses scandalisassiez scandalisassions scandalisat scandalisates scandalisiez
-scandalisions scandalisons scandalize scandalized scandalizes scandalizing scandalmonger
-scandalmongers scandalous scandalously scandals scandames scandates scander scanned scanter
-scanting scarf scarfed scarfing scarfs scarier scariest scarieuse scarieuses scarieux scaring
-scarring scatting scelles scenologie sceptique sceptiques scheduled scheduler schedulers
-schelling scieuse scooping scooting scoping scotches scots scouting screaming scuffle scuffled
-scuffles sculling scurrying sealing seaming searing seating sechement secheuse secondaient
-secondaries secouasse secouassent secouasses secouriste secretaient secretaries secrete
-secretent secretine secretive secretoire secretoires sectionnement secularite secure securing
-securisa securise securisee securiser securises securisez securities security securitys seduite
-seeding seedling seeing seeking seeming seeping seiches seines seing selfish sellas sellee
-sellees seller sellers selles sellez selling sells selves semaient semailles semainier semais
-semames semasses semates semblees sembles semees semences semeuse semeuses semiologie semites
-semitique semoules semples senne sensed sensement sente sentir sentit separement septieme
-septime sequelles sereine sereines serenade serenading serenite serest sereuse sereuses sereux
-seriasse seriee seriees serielle serielles seriels serierent series seriess serieux serinames
-serinates serinees serines seringas seringua seringuai seringuais seringuames seringuas
-seringuat seringuates seringuee seringuees seringuent seringuer seringuera seringueras
-seringuez seringuiez seringuons serions serique seriques serment serous serpolet serraient
-serti sertie serveuse serveuses setting seulement seules severed severement severer severite
-severn severs sevilles sevre sevree sevrerent sewing sexing sexologie sexologue sexuelles shack
-shading shafting shallower shamefully shaming shaping sharif sharifs sharing sharking sharping
-sharpness shaving shearing sheering sheeting shelling shelving shilling shipping shirring shirt
-shirting shitting shlepping shlock shook shoot shooting shoping shopped shopper shoppers
-shopping shoppings shore shorn shortens shortest shorting shots shouldered shouldnt shouldve
-shout shouting showiness shredding shrugging shuck shudder shuffle shuffled shuffler shufflers
-shuffles shutting sighs signala signalai signalaient signalas signalat signale signaled
-signalee signalees signalent signalera signalerai signaleras signalerent signaleront signales
-signaleur signalez signaliez signalisent signaliser signalled signally signals signames
-signates signer signifia signifiai signifias signifiat signified signifient signifier
-signifiera signifiez signifiiez signify sinite sinologie sinuosite sinuosites sinusitis
-sinusoide sipping sitting sizing skating skeptic sketches skieuse skiff skipping skirting
-slaking slanting slapping slating sledding sledging sleeking sleep sleepier sleepily sleeps
-sleeting sleety slewing slight slipping slitting sloping slopped slopping slots slotting
-slugging sluicing sluing slumming slumping slurped slurping slurred smarted smarting smartness
-smearing smectique smelled smelling smells smelting smilles smirches smock smolder smoulder
-smoulders smuggle smuggling snaking snapping snarfing snaring snarling snatches sneaking
-sneering sneezing sniff sniffle snipping snitched snitches snitchs snooping snort snorting
-snots snuffer snuffle snuffled snuffles snuggle snuggling soaking soaping soaring sobrement
-sociable socials sodden softness solder soldered solver sommas sommee sommees sommer sommet
-sommets sommez soothing soots sopped soppier sopping soreness sortant sorting soudai soudaient
-soudais soudait soudan soudanais soudanaise soudanien soudanienne soudant soudante soudantes
-souder souffert souffla soufflai soufflard soufflas soufflat soufflees soufflent soufflera
-soufflerai souffleras soufflerie soufflet souffleta soufflete souffleter soufflets souffleur
-souffleurs soufflez souffliez soufflure souffre souffres souffrez souffrir soufrer souhaita
-souhaitai souhaitas souhaitat souhaitent souhaiter souhaitera souhaitez souhaitiez souhaits
-souiller soulager soulait soulante soulee soulees souler soulerez souleva soulevai soulevas
-soulevat souleve soulevee soulevees soulevent soulevera souleverai souleveras souleves soulevez
-souleviez soulier sounder soupait souped soupeser souping soupire sourate sourcing sourdre
-soured sourie souring sourira sourirez sousaide soutire spacing spadeful spading spammed
-spammer spammers spanking spanner sparing sparking sparring spasmodic spasmodically spasmodique
-spasmodiquement spasmodiques spasmolytique spasms spats spatting spaying spearing speccing
-specialisa specialisai specialisaient specialisais specialisait specialisames specialisant
-specialisas specialisasse specialisassent specialisasses specialisassiez specialisassions
-specialisat specialisates specialisation specialisations specialise specialisee specialisees
-specialisent specialiser specialisera specialiserai specialiseraient specialiserais
-specialiserait specialiseras specialiserent specialiserez specialiseriez specialiserions
-specialiserons specialiseront specialises specialisez specialisiez specialisions specialisons
-specialite specialites specieuse specking speckling speeding spelling spellings spending
-spewing spicier spiking spilling spirometre spirometrique spiting spits spitting splatting
-splaying splitting splurging spock spoiling spolier sponging spoofing spooking spooling spools
-spooning spooring sporing sport sporting sports spottier spouting spouts spraying spreeing
-sprouting spurning spurred spurring spurting squaring squeaking squiring stabbing stabling
-stacking staff staffing staging staining staking stakning staling stalking stalling stamping
-stanches standing stapling starches starching stared starifia starifiai starifiaient starifiais
-starifiait starifiames starifiant starifias starifiasse starifiassent starifiasses
-starifiassiez starifiassions starifiat starifiates starifie starifiee starifiees starifient
-starifier starifiera starifierai starifieraient starifierais starifierait starifieras
-starifierent starifierez starifieriez starifierions starifierons starifieront starifies
-starifiez starifiiez starifiions starifions staring starlet starling starlings starred starring
-starter startled startling starved starving starvings stashing stated stationnaient stationnent
-stationnerent stationneront statique statuaire staving staying stealing steaming steeling
-steeping steering stenches steppe stepped stepper steppers steppes steppeur steppeurs stepping
-steppique steride steriez sterile steriles sterilite sterility sterlet sterling stiffeners
-stiffens stiffest stilling stillness stinting stippling stirling stirring stitched stitchs
-stock stocking stoke stoking stomped stomping stoning stooped stooping stoops stoppa stoppable
-stoppage stoppages stoppai stoppaient stoppais stoppait stoppames stoppant stoppard stoppards
-stoppas stoppasse stoppassent stoppasses stoppassiez stoppassions stoppat stoppates stoppiez
-stoppions stoppons storing storming stoutness stowing strafing straggle straggled straggler
-stragglers straggles stragglier straggliest straggling straggly stranded strangula strangulai
-strangulaient strangulais strangulait strangulames strangulant strangulas strangulasse
-strangulassent strangulasses strangulassiez strangulassions strangulat strangulate strangulated
-strangulates strangulating strangulation strangulations strangule strangulee strangulees
-strangulent stranguler strangulera strangulerai stranguleraient strangulerais strangulerait
-stranguleras strangulerent strangulerez stranguleriez strangulerions strangulerons
-stranguleront strangules strangulez stranguliez strangulions strangulons strapping strasse
-strawing straying streaking streaming strengthen stressa stressai stressaient stressais
-stressait stressames stressant stressante stressantes stressants stressas stressasse
-stressassent stressasses stressassiez stressassions stressat stressates stressful stressiez
-stressing stressions stressons stresss stretches strigile strike string stringed stringency
-stringencys stringent stringently stringer stringers striping stripping strobe strode stroked
-stronger strongest strongle strongly stropped stropping strove struggled stuff stuffier
-stuffiness stumping stunting sturdy styptique subprime succeder suffer suffocant suffocante
-suffocantes suffocants suggesting sullenly supper supping supple supplea supplee suppleee
-suppleer suppleera supplees suppleez suppleiez suppler supplia suppliai supplias suppliat
-supplice supplices supplicier supplie supplied suppliee suppliees supplient supplier suppliera
-supplierai supplieras supplies suppliez suppliiez supporta supportai supportas supportat
-supported supportent supporter supportera supporters supporteur supportez supportiez supportive
-supports suppose supposee supposer suppot suppots supprima supprimai supprimas supprimat
-supprime supprimee supprimees suppriment supprimera supprimerai supprimeras supprimes supprimez
-supprimiez suppurate suppure suppuree suppurer suppute supputer surdent surdore surdoue
-surement surfing surging surlier surprime surprimes sursement surveilla surveillai surveillant
-surveillante surveillantes surveillants surveillas surveillasse surveillat surveille surveillee
-surveillees surveillent surveillera surveillerai surveilleras surveilles surveillez surveilliez
-susciter susdenomme susdenommee susdenommees susdenommes swallow swallows swapping swarming
-swatches swatting swearing sweating sweeping sweepings swerving swiftness swilling swingues
-swirling switched switcher switches switchs swivelling swooping swopped swopping syncopa
-syncopai syncopaient syncopais syncopait syncopal syncopale syncopales syncopames syncopant
-syncopas syncopasse syncopassent syncopasses syncopassiez syncopassions syncopat syncopate
-syncopated syncopates syncopating syncopation syncopations syncopaux syncopiez syncopions
-syncopons syringes tablat table tabled tablee tablees tablent tabler tables tablettes tablez
-tacha tachas tachees tacher tachez tacking tacle tacles tailgate tailla taillable taillada
-tailladai tailladas tailladat tailladent taillader tailladera tailladez tailladiez taillage
-taillages taillai taillais taillait taillames taillant taillas taillasse taillat taillates
-taille taillee taillole tainting taisant taker takes tallage taming tammy tanche tanches tangue
-tanking tannerie tanners taping tarin taring tarse tasking tassant tatant tatee tatees taxing
-teaches teillage telephona telephonage telephonai telephonas telephonat telephoned telephonent
-telephoner telephonera telephonez telephonic telephonie telephonies telephoniez telephony
-telephonys telephoto telethon telethons temoigna temoignai temoignais temoignait temoignames
-temoignant temoignas temoignasse temoignat temoignates temoigne temoignee temperate tenson
-tentation tentatively tentatrice tentee tentees tepee tepees terbine terce terme termina
-terminer terminez terming termini termite terne terpine terra terrent terrer terrez terri
-terribly terrie terrine terrs terry terse tertre testais testas testee testees testes tests
-teter tetes tetez tette tetue tetues thanking thawing thieving thinker thinkers thinned
-thinness thinnesss thinnest thinning thoniers though threat thriving throaty throbbing throng
-thronging thrown thunders thyroidien thyroidite thyroids ticking tillage timmy tinders tinging
-tinkers tinkling tinning tinting tirettes tissant toastant toilates toilees toileries toilers
-toiles toileted toiletries toiletrys toiletta toilettai toilettais toilettames toilettas
-toilettat toilettates toilettee toilettees toilettent toiletter toilettera toiletteras
-toilettez toilettiez toilettons toisant toise token toking tomee tomees tomettes tommettes
-tommy tondue tongued tonic tonicardiaque tonicardiaques tonicite tonics tonnee tonnelle tonner
-tonnera tonnerai tonneras tonnerez tonneriez tonte tontes torde tordent toree toreent torment
-tormented tormenter tormenters tormentille tormenting tormentor tormentors torments torrens
-torrenss torsi torso torte tortes torve totes touant touasse touassent touates touchant touee
-touees toues toughs tourbant tournant tourte tourtes tousle toussa toussai toussaient toussaint
-toussais toussait toussas toussat toussent tousser toussez toussons toussotant touted touts
-towing toxicodermie toxicologie toxicologique toxicologist toxicologists toxicologue
-toxicologues toxicology toxicologys toxicomane toxicomanes toxicomaniaque toxicomanie
-toxicomanogene toxicose toxoplasme tracant tracers tractait tractant tractat tractent tracteur
-traders traditeur traie traient trail traina trainait trainant trainante trainants trainat
-trainement trainent trairait trairont trais trait traita traitai traitaient traitais traitait
-traitance traitas traitat traitent traiterent traitons tramail tramant trament trancher
-transducteur transe transept transes transfera transferai transferait transferal transferant
-transferas transferat transferees transferent transferera transfererai transfereras transferiez
-transferred transfiler transfix transfixt transfo transform transformer transfos transfuser
-transie transient transies transiger transir transistor transitant transiter translata
-translatai translatas translatat translate translated translatee translater translatera
-translates translatez translatif translation translatons transmet transmette transmettent
-transmettes transmetteur transmettiez transmettra transmettrai transmettras transmettrez
-transmettriez transmitted transmitter transmuer transmutez transmutiez transparu transparut
-transpercer transpira transpirat transpire transpirer transporta transportai transportas
-transportat transported transposa transposat transpose traquant traumatique traumatisa
-traumatisai traumatisames traumatisas traumatisat traumatise traumatisee traumatisees
-traumatiser traumatises traumatisez traumatisiez traumatize travees travels traversa trayant
-treble trebled trebles treizieme trematent trembla tremblai tremblaient tremblais tremblait
-tremblames tremblant tremblante tremblantes tremblants tremblas tremblasse tremblassent
-tremblasses tremblassiez tremblassions tremblat tremblates trembliez trembling tremblions
-tremblons tremblota tremblotai tremblotaient tremblotais tremblotait tremblotames tremblotant
-tremblotante tremblotantes tremblotants tremblotas tremblotasse tremblotassent tremblotasses
-tremblotassiez tremblotassions tremblotat tremblotates tremblote tremblotee tremblotees
-tremblotement tremblotent trembloter tremblotera trembloterai trembloteraient trembloterais
-trembloterait trembloteras trembloterent trembloterez trembloteriez trembloterions
-trembloterons trembloteront tremblotes tremblotez tremblotiez tremblotions tremblotons tremule
-tremulee tremulees tremulent tremuler tremulera tremulerai tremuleraient tremulerais
-tremulerait tremuleras tremulerent tremulerez tremuleriez tremulerions tremulerons tremuleront
-tremules tremulez trephone tressant triant tricking trimant triplettes trissant trottant
-troubla troublai troublaient troublais troublait troublames troublant troublante troublantes
-troublants troublas troublasse troublassent troublasses troublassiez troublassions troublat
-troublates troubliez troubling troublions troublons troue trouee trouer trouez troughs trouiez
-troupe trouper trouser troussait troussant troussat trousse troussent trouva trouvee trouver
-trouvera trouves trouveur trouvez trouviez truble trunking trustant tuilette tusse tussent
-tutes twain twinging twining twinkling twinning tyrosine udder ultrason ultrasons unacceptably
-unbearably unbeatable unbreakable unconsciously underhand understate understated understood
-unreadable urane urina urinaire urinas urinees uriner urinez urnes urticale urticante usable
-usine usines vacancier vacanciers vacancies vacancy vacancys vacante vacantes vacants vacarmes
-vacates vacuolaire vainement vaines valance valances valences valseur valseurs valvulaire
-vances vannent vapeur vapeurs variances vascular vascularise vaticination vaudrai vaudrais
-vaudrait vaudras vautrais vehement veinas veined veinee veinees veinent veiner veinerai
-veinerais veinerons veineront veinez veins velement velent vendais vended vendent vendions
-vendons vendra vendrai vendrais vendrait vendras vendre vendrez vendrions vendrons vendront
-venent venerai venerais venere venerons veneront venes vengent vente ventee ventent venter
-ventolins ventru ventrue venture verbigeration verifia verified verifier verifiez verines
-vermicelle vernes versement versifie vertement vertices vertie verties vertigineuse
-vertigineusement vertigineuses vertigineux vertiginous vertigo vertigos vertimes vertirent
-vertirez vertites vesiculaire vestige vestiges vetement viandai viandais viandent vianderai
-vianderais vianderons vianderont viandions viandons vibre vibrerent vicente vidage vidamie
-videlent viderent vidiment viellent viendrait viendrez viendrions vienne viennes viennese
-vignerons vilaine vilement vilenie vinage vincamine vincent vinent vinerai vinerais vinerent
-vinerons vineront vines vinrent violant violat violate violated violates violateur violateurs
-violating violation violations violator violators violatre violatrice violatrices violats
-violemment violer violera violerai violeraient violerais violerait violeras violerent violerez
-violeriez violerions violerons violeront violes violeur violeurs violez violine violiste
-violoncelle violoncelles violoncelliste violoncellistes violoncello violoncellos violone
-violonee virage viraient virent virerent vireront virilement virolee virolent virulent
-virulente viserent visiting visnage vison vissage vitalise vitalite vitalize vitamina vitaminai
-vitaminas vitaminat vitaminent vitaminer vitaminera vitaminez vitaminiez vitamins vitre
-vitrerent vitrine vivement vivra vivrez vobulais vobulez voguerais voicing voiding voilais
-voilee voilement voilent voilette voilettes voilez voilure voisement voitura voiturer voiturez
-volais volante volee volent volerais volet voleta voletai voletaient voletais voletait
-voletames voletant voletas voletasse voletassent voletasses voletassiez voletassions voletat
-voletates volete voletee voletees voleter voleterent voletes voletez voletiez voletions
-voletons volets volette volettement volettent volettera voletterai voletteraient voletterais
-voletterait voletteras voletterez voletteriez voletterions voletterons voletteront volettes
-voleur voleurs volez volonte vorticelle voterais voting vouais voudra voudrait voudras voudrons
-vouerai vouerais vouerait voueras vouez vouiez voulait vouliez voussais voutais vouterais
-voutez voyances wader waders wafer wafers wafting wafts wager wagers wailing waists waiter
-waiters waits waiving walter walters walts wanda wandering wands wanes wangs wanks wanting
-wards warfare warfares warts washing waster wasters wasting watery watts waver wavers wayfaring
-whale while whists whiting wholl whore whose whove wintering wonderfully wonts woods wordy
-works worlds worms worrier worries worse worthy would wrests writing writs wroth
-""".split())
+REAL_WORDS = frozenset({
+    "abcedent", "abceder", "abimant", "abiotique", "abnormalities", "abnormality", "abnormalitys",
+    "abnormally", "abomina", "abominable", "abominablement", "abominables", "abominably",
+    "abominai", "abominaient", "abominais", "abominait", "abominames", "abominant", "abominas",
+    "abominasse", "abominassent", "abominasses", "abominassiez", "abominassions", "abominat",
+    "abominate", "abominated", "abominates", "abominating", "abomination", "abominations",
+    "abonda", "abondai", "abondaient", "abondais", "abondait", "abondanciste", "abondas",
+    "abondasse", "abondassent", "abondasses", "abondassiez", "abondassions", "abondat",
+    "abondates", "abondent", "abonnames", "abonnant", "abordable", "abordames", "abordant",
+    "abriait", "abrient", "abriions", "abrions", "abritait", "abritent", "abritons", "abrivent",
+    "abundance", "abundances", "abundant", "abundantly", "accedant", "accede", "acceded",
+    "accedee", "accedent", "accedera", "accedes", "accedez", "accent", "accidenta", "accidentai",
+    "accidental", "accidentas", "accidentat", "accidentel", "accolent", "accordent", "accorent",
+    "accostable", "accotent", "accoudent", "accouent", "acculent", "accusent", "acenser", "acing",
+    "acrete", "acridest", "acrocephale", "acrocephalie", "acting", "activait", "activent",
+    "activons", "actuelle", "adipeux", "admirable", "adoptable", "adorably", "adoral", "adorasse",
+    "adressa", "adresse", "adressee", "adressees", "adressent", "adresser", "adressera",
+    "adresserai", "adresseraient", "adresserais", "adresserait", "adresseras", "adresserent",
+    "adresserez", "adresseriez", "adresserions", "adresserons", "adresseront", "adresses",
+    "adressez", "adressiez", "adressions", "adret", "adverting", "aerions", "affadissaient",
+    "affadissais", "affadissait", "affadissant", "affadissante", "affadissantes", "affadisse",
+    "affadissement", "affadissent", "affadisses", "affadissez", "affadissiez", "affadissions",
+    "affadissons", "affairs", "afficha", "afficher", "affichez", "affriche", "afrocentrism",
+    "afrocentrisms", "aggression", "aggressions", "aggressive", "aggressively", "aggressiveness",
+    "aggressivenesss", "agnelle", "agoni", "agrafas", "agrafee", "agrafees", "agrafer", "agrafez",
+    "agreasse", "agreassent", "agreasses", "agreassiez", "agreassions", "agressa", "agressai",
+    "agressaient", "agressais", "agressait", "agressames", "agressant", "agressas", "agressasse",
+    "agressassent", "agressasses", "agressassiez", "agressassions", "agressat", "agressates",
+    "agresse", "agressee", "agressees", "agressent", "agresser", "agressera", "agresserai",
+    "agresseraient", "agresserais", "agresserait", "agresseras", "agresserent", "agresserez",
+    "agresseriez", "agresserions", "agresserons", "agresseront", "agresses", "agresseur",
+    "agresseurs", "agressez", "agressiez", "agressif", "agressifs", "agression", "agressions",
+    "agressive", "agressivement", "agressives", "agressivite", "agressons", "agreste", "agrestes",
+    "aidant", "aident", "aieux", "aiguilla", "aiguillages", "aiguillai", "aiguillais",
+    "aiguillames", "aiguillas", "aiguillat", "aiguillates", "aiguillee", "aiguillees",
+    "aiguillent", "aiguiller", "aiguillera", "aiguilleras", "aiguilleta", "aiguilletas",
+    "aiguillete", "aiguilletes", "aiguilleur", "aiguilleurs", "aiguillez", "aiguilliez",
+    "aiguillon", "aiguillons", "aiguillot", "aiguisees", "aiguises", "ailante", "aimait", "aimat",
+    "aimates", "aiment", "airant", "airions", "alberge", "albergier", "alcool", "algine", "allege",
+    "allegee", "allegent", "allegi", "allegiance", "allegiances", "allegie", "allegies",
+    "allegiez", "allegimes", "alleging", "allegions", "allegir", "allegira", "allegirai",
+    "allegiraient", "allegirais", "allegirait", "allegiras", "allegirent", "allegirez",
+    "allegiriez", "allegirions", "allegirons", "allegiront", "allegis", "allegissaient",
+    "allegissais", "allegissait", "allegissant", "allegisse", "allegissent", "allegisses",
+    "allegissez", "allegissiez", "allegissions", "allegissons", "allegit", "allegites", "allegre",
+    "allegue", "allerent", "allergen", "allergene", "allergenic", "allergens", "allergologie",
+    "allergologiste", "allergologue", "allergy", "allergys", "altitude", "altitudes", "amant",
+    "amante", "amantes", "amants", "ambiance", "ambulacre", "ambulancier", "ambulant", "ambulante",
+    "ambulantes", "ambulants", "amiante", "amorale", "amorcable", "amordance", "ampule", "ampules",
+    "anales", "anallergique", "analysa", "analysable", "analysables", "analysai", "analysaient",
+    "analysais", "analysait", "analysames", "analysant", "analysas", "analysasse", "analysassent",
+    "analysasses", "analysassiez", "analysassions", "analysat", "analysates", "analysiez",
+    "analysions", "analysons", "analyst", "analyste", "analystes", "analysts", "analytic",
+    "analyze", "analyzed", "analyzer", "analyzers", "analyzes", "ancient", "andine", "andress",
+    "angered", "angie", "angina", "angoissa", "angoissai", "angoissaient", "angoissais",
+    "angoissait", "angoissames", "angoissant", "angoissante", "angoissantes", "angoissants",
+    "angoissas", "angoissasse", "angoissassent", "angoissasses", "angoissassiez", "angoissassions",
+    "angoissat", "angoissates", "angoissiez", "angoissions", "angoissons", "anguillas", "anguille",
+    "anguilles", "animant", "annabelle", "annele", "annelee", "annelle", "annelles", "annually",
+    "annuel", "annuels", "anomal", "anomala", "anomale", "anomales", "anomalie", "anomalies",
+    "anomalous", "anomaly", "anomalys", "anormaux", "antagonique", "antecedence", "antecedente",
+    "antecedentes", "anther", "antigen", "antlered", "anxiete", "apathie", "aplasie", "aplasique",
+    "apologia", "apologias", "apologie", "apologies", "apologist", "apologiste", "apologistes",
+    "apologists", "apologized", "apologue", "apologues", "appele", "appelee", "appeles", "appelez",
+    "appointements", "appointent", "aprete", "apretes", "aptitude", "aptitudes", "arable",
+    "arachnide", "arachnides", "arching", "archivait", "archivent", "archivons", "arete", "aretes",
+    "argentin", "arisait", "arisent", "arisons", "armant", "armet", "armions", "armrest", "arpete",
+    "arpions", "arrente", "arrentee", "arrentees", "arrentent", "arrenter", "arrentera",
+    "arrenterai", "arrenteraient", "arrenterais", "arrenterait", "arrenteras", "arrenterent",
+    "arrenterez", "arrenteriez", "arrenterions", "arrenterons", "arrenteront", "arrentes",
+    "arrentez", "arrestation", "arrested", "arreta", "arretai", "arretaient", "arretais",
+    "arretait", "arretames", "arretant", "arretas", "arretasse", "arretassent", "arretasses",
+    "arretassiez", "arretassions", "arretat", "arretates", "arretiez", "arretions", "arretiste",
+    "arretoir", "arretons", "arrierait", "arrierent", "arrierons", "arrimai", "arrimais",
+    "arrimait", "arrimant", "arrimat", "arrime", "arriment", "arrimes", "arrimions", "arrimons",
+    "arrisai", "arrisais", "arrisait", "arrisant", "arrisat", "arrise", "arrisent", "arrises",
+    "arrisions", "arrisons", "arriva", "arrivage", "arrivai", "arrivaient", "arrivais", "arrival",
+    "arrivals", "arrivant", "arrivante", "arrivants", "arrivas", "arrivat", "arrived", "arrivees",
+    "arriver", "arrivera", "arriverait", "arriverent", "arriverons", "arriveront", "arrivez",
+    "arriving", "arrivions", "arrogance", "arrogances", "arrogate", "arrogated", "arrogates",
+    "arrogating", "arrogeant", "arrogent", "arrons", "arrosait", "arrosant", "arrosent",
+    "arrosons", "article", "articles", "articula", "articulai", "articulas", "articulat",
+    "articule", "articulee", "articulees", "articulent", "articulera", "articulerai",
+    "articuleras", "articules", "articulet", "articulez", "articuliez", "artimons", "ashing",
+    "assailable", "assecher", "assesseur", "associa", "associai", "associas", "associat",
+    "associatif", "associatifs", "associating", "associative", "associe", "associee", "associees",
+    "associent", "associera", "associerai", "associeras", "associes", "associez", "associiez",
+    "assoie", "assoies", "assoir", "assoler", "assoliez", "assommer", "assonance", "assoner",
+    "assoniez", "assoyiez", "assurable", "assurant", "assurasse", "asymmetric", "asymmetrical",
+    "asymmetrically", "atrocious", "atrociously", "atrociousness", "atrociousnesss", "atrocite",
+    "atrocites", "atrocities", "atrocity", "atrocitys", "attach", "attaqua", "attaquer",
+    "attaquez", "atteinte", "attele", "attelee", "attende", "attendes", "attendis", "attendu",
+    "attendus", "attenta", "attenter", "attentez", "attenuation", "attenue", "atteste", "attique",
+    "attitre", "attitree", "augment", "augmenta", "augmentai", "augmentais", "augmentait",
+    "augmentant", "augmentas", "augmentat", "augmente", "augmented", "augmentee", "augmentent",
+    "augmenter", "augmentes", "augmentez", "augmentiez", "augmenting", "augmentions", "augmentons",
+    "augments", "aurions", "avalises", "avancee", "avancera", "avances", "avancez", "avivait",
+    "avivent", "avivons", "avoidable", "avoidance", "avouable", "babes", "babied", "babier",
+    "babiest", "babils", "babines", "backed", "bacon", "bacterias", "bacterie", "bacterien",
+    "bacteriens", "bacteries", "bades", "baillant", "bails", "bains", "baise", "baises", "baits",
+    "baizes", "bakeries", "bakes", "baking", "balanchine", "balanchines", "balcony", "baldly",
+    "bales", "ballante", "balling", "ballon", "balneaire", "bancable", "bancale", "bancha",
+    "banchage", "banchages", "banchai", "banchaient", "banchais", "banchait", "banchames",
+    "banchant", "banchas", "banchasse", "banchassent", "banchasses", "banchassiez", "banchassions",
+    "banchat", "banchates", "banche", "banchee", "banchees", "banchent", "bancher", "banchera",
+    "bancherai", "bancheraient", "bancherais", "bancherait", "bancheras", "bancherent",
+    "bancherez", "bancheriez", "bancherions", "bancherons", "bancheront", "banches", "banchez",
+    "banchiez", "banchions", "banchons", "bandaged", "banes", "bantu", "barbies", "barbouillee",
+    "bardage", "bares", "barley", "barries", "basely", "bases", "basies", "basin", "bassi",
+    "bassina", "basson", "basteriez", "bateriez", "bates", "bathing", "baties", "batte", "battee",
+    "batter", "battered", "battering", "batters", "batteuses", "battle", "battra", "battrez",
+    "battriez", "batture", "batty", "bauger", "baves", "bayes", "beach", "beaching", "beading",
+    "beads", "beais", "beaks", "beaming", "beams", "beance", "beaning", "beans", "beants",
+    "bearing", "bears", "beast", "beasts", "beate", "beater", "beates", "beating", "beatless",
+    "beaus", "beaute", "becter", "bedding", "bedes", "beebes", "beefing", "beeping", "beets",
+    "behaving", "behavioral", "belante", "belay", "beles", "bella", "belle", "belling", "bells",
+    "belts", "bench", "bending", "benevolat", "bents", "bequillee", "berating", "bereaving",
+    "bernies", "berried", "berthing", "berties", "berts", "bests", "betaking", "betas", "betes",
+    "bette", "betted", "bettes", "bettor", "beuglante", "bicarre", "bicarree", "bicarrees",
+    "bidouillee", "bienveillant", "bienveillante", "bienveillantes", "bienveillants", "bigarre",
+    "bigarreau", "bigarreaux", "bigarree", "bigarrees", "bigarrent", "bigarrer", "bigarrera",
+    "bigarrerai", "bigarreraient", "bigarrerais", "bigarrerait", "bigarreras", "bigarrerent",
+    "bigarrerez", "bigarreriez", "bigarrerions", "bigarrerons", "bigarreront", "bigarres",
+    "bigarrez", "bilking", "billant", "billy", "biloque", "biloquee", "biloquees", "biloquent",
+    "biloquer", "biloquera", "biloquerai", "biloqueraient", "biloquerais", "biloquerait",
+    "biloqueras", "biloquerent", "biloquerez", "biloqueriez", "biloquerions", "biloquerons",
+    "biloqueront", "biloques", "biloquez", "binaire", "biopsied", "bites", "bitter", "bitteriez",
+    "bizarroide", "blacken", "blacker", "blanca", "blancas", "blancbec", "blancestoc", "blancetoc",
+    "blancmange", "blancmanger", "blancsbecs", "blancseing", "blancsestocs", "blancsetocs",
+    "blancsmangers", "blancsmanteaux", "blancsseings", "bland", "blank", "blanked", "blats",
+    "bleaching", "bleating", "bleats", "bleeping", "bleme", "blemes", "blench", "blenched",
+    "blenches", "blenching", "blending", "blesant", "blese", "bleses", "blessait", "blessat",
+    "blessates", "blesse", "blessee", "blessent", "blesser", "blessera", "blesserez", "blessing",
+    "bletch", "blinding", "block", "blocked", "blond", "blooding", "bloody", "bloom", "bloqua",
+    "bloquai", "bloquaient", "bloquais", "bloquait", "bloquames", "bloquant", "bloquante",
+    "bloquantes", "bloquants", "bloquas", "bloquasse", "bloquassent", "bloquasses", "bloquassiez",
+    "bloquassions", "bloquat", "bloquates", "bloquiez", "bloquions", "bloquons", "blueing",
+    "blues", "blurted", "blutons", "boats", "boche", "boete", "boetter", "boira", "boirez",
+    "boise", "boises", "boita", "boitas", "boitees", "boiter", "boitez", "boitons", "boitte",
+    "boive", "boives", "boltons", "bondage", "bonite", "bonte", "bontes", "boobing", "booing",
+    "booming", "bootes", "booting", "boozing", "boqueteau", "boqueteaux", "bostons", "botes",
+    "botte", "bottee", "bottele", "botter", "botteriez", "bottes", "bottled", "bottons", "boucha",
+    "boucher", "bouchez", "bouclante", "boucle", "bouder", "boudons", "bougons", "bougre",
+    "bouillabaisse", "bouillabaisses", "bouillaient", "bouillais", "bouillait", "bouillant",
+    "bouillante", "bouillantes", "bouillants", "bouille", "bouillent", "bouilles", "bouilleur",
+    "bouilleurs", "bouillez", "bouilli", "bouillie", "bouillies", "bouilliez", "bouillimes",
+    "bouillions", "bouillir", "bouillira", "bouillirai", "bouilliraient", "bouillirais",
+    "bouillirait", "bouilliras", "bouillirent", "bouillirez", "bouilliriez", "bouillirions",
+    "bouillirons", "bouilliront", "bouillis", "bouillisse", "bouillissent", "bouillisses",
+    "bouillissiez", "bouillissions", "bouillit", "bouillites", "bouilloire", "bouilloires",
+    "bouillon", "bouillonna", "bouillonnai", "bouillonnaient", "bouillonnais", "bouillonnait",
+    "bouillonnames", "bouillonnant", "bouillonnante", "bouillonnantes", "bouillonnants",
+    "bouillonnas", "bouillonnasse", "bouillonnassent", "bouillonnasses", "bouillonnassiez",
+    "bouillonnassions", "bouillonnat", "bouillonnates", "bouillonne", "bouillonnee",
+    "bouillonnees", "bouillonnement", "bouillonnements", "bouillonnent", "bouillonner",
+    "bouillonnera", "bouillonnerai", "bouillonneraient", "bouillonnerais", "bouillonnerait",
+    "bouillonneras", "bouillonnerent", "bouillonnerez", "bouillonneriez", "bouillonnerions",
+    "bouillonnerons", "bouillonneront", "bouillonnes", "bouillonnez", "bouillonniez",
+    "bouillonnions", "bouillonnons", "bouillons", "bouillotta", "bouillottai", "bouillottaient",
+    "bouillottais", "bouillottait", "bouillottames", "bouillottant", "bouillottas",
+    "bouillottasse", "bouillottassent", "bouillottasses", "bouillottassiez", "bouillottassions",
+    "bouillottat", "bouillottates", "bouillotte", "bouillottee", "bouillottees", "bouillottent",
+    "bouillotter", "bouillottera", "bouillotterai", "bouillotteraient", "bouillotterais",
+    "bouillotterait", "bouillotteras", "bouillotterent", "bouillotterez", "bouillotteriez",
+    "bouillotterions", "bouillotterons", "bouillotteront", "bouillottes", "bouillottez",
+    "bouillottiez", "bouillottions", "bouillottons", "boulange", "boulant", "bouler", "boulons",
+    "boumer", "boumons", "bourbe", "bourbes", "bourbeuse", "bourbeuses", "bourbeux", "bourde",
+    "bourdee", "bourdees", "bourdent", "bourder", "bourdera", "bourderai", "bourderaient",
+    "bourderais", "bourderait", "bourderas", "bourderent", "bourderez", "bourderiez",
+    "bourderions", "bourderons", "bourderont", "bourdes", "bourdez", "bourgeois", "bourgeoise",
+    "bourgeoisement", "bourgeoises", "bourgeoisial", "bourgeoisiale", "bourgeoisiales",
+    "bourgeoisiaux", "bourgeoisie", "bourgeoisies", "bourgeoiss", "bourgeon", "bourgeonna",
+    "bourgeonnai", "bourgeonnaient", "bourgeonnais", "bourgeonnait", "bourgeonnames",
+    "bourgeonnant", "bourgeonnas", "bourgeonnasse", "bourgeonnassent", "bourgeonnasses",
+    "bourgeonnassiez", "bourgeonnassions", "bourgeonnat", "bourgeonnates", "bourgeonne",
+    "bourgeonnee", "bourgeonnees", "bourgeonnement", "bourgeonnements", "bourgeonnent",
+    "bourgeonner", "bourgeonnera", "bourgeonnerai", "bourgeonneraient", "bourgeonnerais",
+    "bourgeonnerait", "bourgeonneras", "bourgeonnerent", "bourgeonnerez", "bourgeonneriez",
+    "bourgeonnerions", "bourgeonnerons", "bourgeonneront", "bourgeonnes", "bourgeonnez",
+    "bourgeonniez", "bourgeonnions", "bourgeonnons", "bourgeons", "bourgeron", "bourgerons",
+    "bournemouth", "bournemouths", "bourre", "bourreau", "bourreaux", "bourree", "bourrees",
+    "bourrela", "bourrelai", "bourrelaient", "bourrelais", "bourrelait", "bourrelames",
+    "bourrelant", "bourrelas", "bourrelasse", "bourrelassent", "bourrelasses", "bourrelassiez",
+    "bourrelassions", "bourrelat", "bourrelates", "bourrele", "bourrelee", "bourrelees",
+    "bourrelement", "bourreler", "bourrelerent", "bourreles", "bourrelet", "bourrelets",
+    "bourrelez", "bourrelier", "bourreliers", "bourreliez", "bourrelions", "bourrelle",
+    "bourrellent", "bourrellera", "bourrellerai", "bourrelleraient", "bourrellerais",
+    "bourrellerait", "bourrelleras", "bourrellerez", "bourrellerie", "bourrelleriez",
+    "bourrellerions", "bourrellerons", "bourrelleront", "bourrelles", "bourrelons", "bourrent",
+    "bourrer", "bourrera", "bourrerai", "bourreraient", "bourrerais", "bourrerait", "bourreras",
+    "bourrerent", "bourrerez", "bourreriez", "bourrerions", "bourrerons", "bourreront", "bourres",
+    "bourrette", "bourrez", "boursicota", "boursicotage", "boursicotages", "boursicotai",
+    "boursicotaient", "boursicotais", "boursicotait", "boursicotames", "boursicotant",
+    "boursicotas", "boursicotasse", "boursicotassent", "boursicotasses", "boursicotassiez",
+    "boursicotassions", "boursicotat", "boursicotates", "boursicote", "boursicotee",
+    "boursicotees", "boursicotent", "boursicoter", "boursicotera", "boursicoterai",
+    "boursicoteraient", "boursicoterais", "boursicoterait", "boursicoteras", "boursicoterent",
+    "boursicoterez", "boursicoteriez", "boursicoterions", "boursicoterons", "boursicoteront",
+    "boursicotes", "boursicoteur", "boursicoteurs", "boursicoteuse", "boursicotez", "boursicotier",
+    "boursicotiere", "boursicotieres", "boursicotiers", "boursicotiez", "boursicotions",
+    "boursicotons", "boursier", "boursiere", "boursieres", "boursiers", "boursoufla",
+    "boursouflage", "boursouflages", "boursouflai", "boursouflaient", "boursouflais",
+    "boursouflait", "boursouflames", "boursouflant", "boursouflas", "boursouflasse",
+    "boursouflassent", "boursouflasses", "boursouflassiez", "boursouflassions", "boursouflat",
+    "boursouflates", "boursoufle", "boursouflee", "boursouflees", "boursouflement",
+    "boursouflements", "boursouflent", "boursoufler", "boursouflera", "boursouflerai",
+    "boursoufleraient", "boursouflerais", "boursouflerait", "boursoufleras", "boursouflerent",
+    "boursouflerez", "boursoufleriez", "boursouflerions", "boursouflerons", "boursoufleront",
+    "boursoufles", "boursouflez", "boursoufliez", "boursouflions", "boursouflons", "boursouflure",
+    "boursouflures", "bouse", "bouses", "bouseux", "bousillee", "boute", "bouter", "boutes",
+    "boutions", "bracing", "bradly", "braiding", "braies", "braillant", "braillee", "braining",
+    "braising", "brait", "brake", "braking", "branch", "brancha", "branchage", "branchages",
+    "branchai", "branchaient", "branchais", "branchait", "branchames", "branchant", "branchas",
+    "branchasse", "branchassent", "branchasses", "branchassiez", "branchassions", "branchat",
+    "branchates", "branche", "branched", "branchee", "branchees", "branchement", "branchements",
+    "branchent", "brancher", "branchera", "brancherai", "brancheraient", "brancherais",
+    "brancherait", "brancheras", "brancherent", "brancherez", "brancheriez", "brancherions",
+    "brancherons", "brancheront", "branches", "branchette", "branchez", "branchial", "branchiale",
+    "branchiales", "branchiaux", "branchie", "branchies", "branchiez", "branching", "branchions",
+    "branchiopodes", "branchons", "branchs", "branchu", "branchue", "branchues", "branlante",
+    "brante", "brasillee", "brassin", "brats", "braving", "brayames", "braying", "breach",
+    "breached", "breaches", "breaching", "breachs", "breading", "breadth", "breadths",
+    "breakthrough", "breakthroughs", "breasting", "bredouillee", "breeding", "breedings",
+    "breezing", "brelant", "breler", "brellant", "bresillee", "brethren", "bretter", "brewing",
+    "bribing", "bricking", "bries", "brillaient", "brillait", "brillant", "brillanta", "brillante",
+    "brillants", "brillat", "brillee", "brillent", "brilliance", "brilliancy", "brilliantly",
+    "brillions", "brines", "brisking", "brisque", "broaching", "brocante", "brode", "broie",
+    "broiling", "broker", "brome", "bronchait", "bronchat", "bronchates", "bronche", "bronchee",
+    "bronchi", "bronchial", "bronchiez", "bronchiole", "bronchique", "bronchiteux", "bronchitis",
+    "brood", "brooke", "brooking", "broquelin", "broquette", "broutille", "broutilles", "broutons",
+    "browsing", "broyames", "broye", "bruant", "bruces", "bruche", "bruie", "bruies", "bruin",
+    "bruines", "bruir", "bruis", "bruita", "brumames", "brumant", "brumer", "brumes", "brunante",
+    "brunch", "brunei", "bruneis", "brunet", "brunets", "brunies", "brunis", "brunit", "brunos",
+    "bruns", "brunt", "brunts", "brushing", "brusqua", "brusquai", "brusquaient", "brusquais",
+    "brusquait", "brusquames", "brusquant", "brusquas", "brusquasse", "brusquassent",
+    "brusquasses", "brusquassiez", "brusquassions", "brusquat", "brusquates", "brusquiez",
+    "brusquions", "brusquons", "brutaux", "brutes", "bruyant", "bruyante", "bruyantes", "bruyants",
+    "buche", "buire", "bulling", "bully", "burch", "burping", "burred", "burring", "burying",
+    "busch", "busing", "busque", "busquee", "busquees", "busquent", "busquer", "busquera",
+    "busquerai", "busqueraient", "busquerais", "busquerait", "busqueras", "busquerent",
+    "busquerez", "busqueriez", "busquerions", "busquerons", "busqueront", "busques", "busquez",
+    "bussing", "butch", "butons", "butter", "butterier", "butteries", "butteriest", "butteriez",
+    "buttery", "buvante", "cabillot", "cabine", "cabines", "cacahouete", "cacahouetes", "cachat",
+    "cachates", "cache", "cachecache", "cachecol", "cachecorset", "cachectique", "cached",
+    "cachee", "cacheentree", "cachees", "cacheflamme", "cachemire", "cachemires", "cachemisere",
+    "cachenez", "cachent", "cachepot", "cachepoussiere", "cacher", "cachera", "cacheradiateur",
+    "cacherai", "cacheraient", "cacherais", "cacherait", "cacheras", "cacherent", "cacherez",
+    "cacheriez", "cacherions", "cacherons", "cacheront", "caches", "cachesexe", "cachexie",
+    "cachez", "cachot", "cachots", "cachotterie", "cachotteries", "cachottier", "cachottiere",
+    "cachottieres", "cachottiers", "cafteur", "cahute", "caillat", "caillates", "cailleta",
+    "cailletai", "cailletaient", "cailletais", "cailletait", "cailletames", "cailletant",
+    "cailletas", "cailletasse", "cailletassent", "cailletasses", "cailletassiez", "cailletassions",
+    "cailletat", "cailletates", "caillete", "cailletee", "cailletees", "cailleter", "cailleterent",
+    "cailletes", "cailletez", "cailletiez", "cailletions", "cailletons", "caillette",
+    "caillettent", "caillettera", "cailletterai", "cailletteraient", "cailletterais",
+    "cailletterait", "cailletteras", "cailletterez", "cailletteriez", "cailletterions",
+    "cailletterons", "cailletteront", "caillettes", "caillons", "caillou", "caillouta",
+    "cailloutage", "cailloutages", "cailloutai", "cailloutaient", "cailloutais", "cailloutait",
+    "cailloutames", "cailloutant", "cailloutas", "cailloutasse", "cailloutassent", "cailloutasses",
+    "cailloutassiez", "cailloutassions", "cailloutat", "cailloutates", "cailloute", "cailloutee",
+    "cailloutees", "cailloutent", "caillouter", "cailloutera", "caillouterai", "caillouteraient",
+    "caillouterais", "caillouterait", "caillouteras", "caillouterent", "caillouterez",
+    "caillouteriez", "caillouterions", "caillouterons", "caillouteront", "cailloutes",
+    "caillouteuse", "caillouteuses", "caillouteux", "cailloutez", "cailloutiez", "cailloutions",
+    "cailloutis", "cailloutons", "cailloux", "caisses", "calots", "calville", "campe", "campeche",
+    "campeches", "camped", "campee", "campees", "campement", "campements", "campent", "camper",
+    "campera", "camperai", "camperaient", "camperais", "camperait", "camperas", "camperent",
+    "camperez", "camperiez", "camperions", "camperons", "camperont", "campers", "campes",
+    "campeur", "campeurs", "campeuse", "campeuses", "campez", "candidate", "cannat", "cannon",
+    "canot", "capter", "captera", "capterai", "capteraient", "capterais", "capterait", "capteras",
+    "capterent", "capterez", "capteriez", "capterions", "capterons", "capteront", "captura",
+    "capturai", "capturaient", "capturais", "capturait", "capturames", "capturant", "capturas",
+    "capturasse", "capturassent", "capturasses", "capturassiez", "capturassions", "capturat",
+    "capturates", "capture", "captured", "capturee", "capturees", "capturent", "capturer",
+    "capturera", "capturerai", "captureraient", "capturerais", "capturerait", "captureras",
+    "capturerent", "capturerez", "captureriez", "capturerions", "capturerons", "captureront",
+    "captures", "capturez", "capturiez", "capturing", "capturions", "capturons", "cardia",
+    "cardial", "cardiale", "cardiaux", "carne", "carnot", "carps", "carrier", "cashback",
+    "cashing", "catheter", "catheterisme", "catheterismes", "catheters", "catting", "causing",
+    "cedille", "celebrate", "celte", "censused", "centrale", "cereale", "cerebra", "cerebralite",
+    "cerebraux", "cerises", "cerneau", "cerneaux", "certifia", "certifiai", "certifiait",
+    "certifiant", "certifias", "certifiat", "certifiates", "certificated", "certificateur",
+    "certifient", "ceste", "champed", "champenois", "champenoise", "champenoises", "champetre",
+    "champetres", "changea", "changeaient", "changeant", "changed", "changee", "changent",
+    "changera", "changerent", "changeront", "changes", "changeur", "changez", "chanter",
+    "chanterent", "charade", "chargea", "chargeas", "chargee", "chargees", "chargement",
+    "chargements", "charger", "chargerent", "chargers", "chargez", "charles", "charmed", "charmes",
+    "charred", "charrier", "charted", "chartes", "chastement", "chaudement", "cheat", "cheche",
+    "checker", "cheeked", "chemisa", "chemisat", "chemise", "cheneau", "cheneaux", "chenille",
+    "chenillee", "chenilles", "chercha", "chercher", "cherchez", "chess", "chevale", "chevalee",
+    "chevelue", "chevilla", "chevillai", "chevillas", "chevillat", "chevillent", "cheviller",
+    "chevillera", "chevillez", "chevilliez", "chiffe", "chiffes", "chiffons", "chiffra",
+    "chiffrages", "chiffrai", "chiffrais", "chifframes", "chiffras", "chiffrat", "chiffrates",
+    "chiffree", "chiffrees", "chiffrent", "chiffrer", "chiffrera", "chiffreras", "chiffreur",
+    "chiffreurs", "chiffrez", "chiffriez", "chiffrons", "chiions", "chimborazo", "chimborazos",
+    "chimeres", "chimie", "chiming", "chimisme", "chimismes", "chimiste", "chimistes", "chinions",
+    "chinures", "chipions", "chiquant", "chiures", "chocked", "chocking", "choeur", "chomions",
+    "choquait", "choquat", "choquates", "choute", "chowing", "chucked", "chugging", "chuta",
+    "chutent", "chuter", "chutez", "citatrice", "citatrices", "clampe", "clamped", "clampee",
+    "clampees", "clampent", "clamper", "clampera", "clamperai", "clamperaient", "clamperais",
+    "clamperait", "clamperas", "clamperent", "clamperez", "clamperiez", "clamperions",
+    "clamperons", "clamperont", "clampes", "clampez", "clashing", "cleaned", "cleanser", "clearer",
+    "cleaver", "clever", "clichas", "cliched", "clichee", "clichees", "clicher", "clichez",
+    "clinches", "clisses", "clits", "cloches", "clods", "clogs", "cloning", "clops", "cloquant",
+    "cloth", "cloths", "clous", "cloutent", "clouts", "cloying", "cloys", "coachat", "coachates",
+    "coache", "coached", "coachee", "coachees", "coachent", "coacher", "coachera", "coacherai",
+    "coacheraient", "coacherais", "coacherait", "coacheras", "coacherent", "coacherez",
+    "coacheriez", "coacherions", "coacherons", "coacheront", "coaches", "coachez", "coaching",
+    "coche", "cochet", "codeur", "coelioscopie", "coffrage", "coffres", "cohered", "coherence",
+    "coiffees", "coiffes", "coiffures", "coitent", "coking", "colback", "collapse", "collapses",
+    "collapsus", "collared", "collasse", "collasses", "collated", "collusion", "colorier",
+    "colporterent", "colposcopie", "colts", "combine", "comestible", "commerage", "commerca",
+    "commercai", "commercais", "commercait", "commercas", "commercat", "commercially",
+    "commerciaux", "commerciez", "commotionna", "commotionne", "communion", "commutions",
+    "compacter", "comparable", "compartiment", "compartment", "compassion", "compatibly",
+    "compatie", "compatisse", "comperage", "competitif", "competitifs", "competitionna",
+    "competitionne", "competitive", "competitor", "complaira", "complairai", "complairaient",
+    "complairais", "complairait", "complairas", "complaire", "complairez", "complairiez",
+    "complairions", "complairons", "complairont", "complais", "complaisaient", "complaisais",
+    "complaisait", "complaisamment", "complaisance", "complaisances", "complaisant",
+    "complaisante", "complaisantes", "complaisantly", "complaisants", "complaise", "complaisent",
+    "complaises", "complaisez", "complaisiez", "complaisions", "complaisons", "complait",
+    "complant", "complanta", "complantai", "complantaient", "complantais", "complantait",
+    "complantames", "complantant", "complantas", "complantasse", "complantassent", "complantasses",
+    "complantassiez", "complantassions", "complantat", "complantates", "complante", "complantee",
+    "complantees", "complantent", "complanter", "complantera", "complanterai", "complanteraient",
+    "complanterais", "complanterait", "complanteras", "complanterent", "complanterez",
+    "complanteriez", "complanterions", "complanterons", "complanteront", "complantes",
+    "complantez", "complantiez", "complantions", "complantons", "complement", "complementarite",
+    "complementary", "complemented", "complementing", "complements", "completement", "compliance",
+    "compliances", "compliant", "compliment", "complimenta", "complimentai", "complimentaient",
+    "complimentais", "complimentait", "complimentames", "complimentant", "complimentary",
+    "complimentas", "complimentasse", "complimentassent", "complimentasses", "complimentassiez",
+    "complimentassions", "complimentat", "complimentates", "complimente", "complimented",
+    "complimentee", "complimentees", "complimentent", "complimenter", "complimentera",
+    "complimenterai", "complimenteraient", "complimenterais", "complimenterait", "complimenteras",
+    "complimenterent", "complimenterez", "complimenteriez", "complimenterions", "complimenterons",
+    "complimenteront", "complimentes", "complimenteur", "complimenteuse", "complimentez",
+    "complimentiez", "complimenting", "complimentions", "complimentons", "compliments",
+    "complying", "comportaient", "comportemental", "comportent", "comporterent", "comporteront",
+    "comportment", "comportments", "composition", "composterent", "compoterent", "compotions",
+    "comprend", "comprendra", "comprendrai", "comprendras", "comprendrez", "comprendriez",
+    "comprends", "comprenne", "compressiez", "compressif", "compressing", "compressive",
+    "compressons", "compressor", "comprima", "comprimable", "comprimai", "comprimaient",
+    "comprimais", "comprimait", "comprimames", "comprimant", "comprimas", "comprimasse",
+    "comprimassent", "comprimasses", "comprimassiez", "comprimassions", "comprimat", "comprimates",
+    "comprimiez", "comprimions", "comprimons", "comprirent", "compris", "comprise", "comprised",
+    "comprises", "comprising", "comprisse", "comprissent", "comprisses", "comprissiez",
+    "comprissions", "comprit", "comprites", "compromet", "compromets", "compromettaient",
+    "compromettais", "compromettait", "compromettant", "compromettante", "compromettantes",
+    "compromettants", "compromette", "compromettent", "compromettes", "compromettez",
+    "compromettiez", "compromettions", "compromettons", "compromettra", "compromettrai",
+    "compromettraient", "compromettrais", "compromettrait", "compromettras", "compromettre",
+    "compromettrez", "compromettriez", "compromettrions", "compromettrons", "compromettront",
+    "compromimes", "compromirent", "compromis", "compromise", "compromised", "compromises",
+    "compromising", "compromisse", "compromissent", "compromisses", "compromissiez",
+    "compromission", "compromissionnaire", "compromissionnaires", "compromissions",
+    "compromissoire", "compromit", "compromites", "comptable", "compulsion", "computation",
+    "concassions", "concealed", "conceded", "conceited", "conceived", "conception", "concern",
+    "concerna", "concernai", "concernas", "concernat", "concerne", "concernee", "concernees",
+    "concernent", "concerner", "concernera", "concernes", "concernez", "concerniez", "concerns",
+    "concerte", "concerted", "concertee", "concerter", "concertes", "concertez", "concession",
+    "concessions", "concision", "conclusion", "conclussions", "concocter", "concreted",
+    "concurred", "concus", "concusse", "concussent", "concusses", "concussiez", "concussionnaire",
+    "condemned", "condescendaient", "condescendais", "condescendait", "condescendent",
+    "condescending", "condescendingly", "condescendons", "condole", "conduced", "confection",
+    "confere", "conferee", "conferencier", "conferent", "conferment", "conferments", "conferred",
+    "conferve", "confess", "confessa", "confessai", "confessaient", "confessais", "confessait",
+    "confessames", "confessant", "confessas", "confessasse", "confessassent", "confessasses",
+    "confessassiez", "confessassions", "confessat", "confessates", "confesse", "confessed",
+    "confessedly", "confessee", "confessees", "confessent", "confesser", "confessera",
+    "confesserai", "confesseraient", "confesserais", "confesserait", "confesseras", "confesserent",
+    "confesserez", "confesseriez", "confesserions", "confesserons", "confesseront", "confesses",
+    "confesseur", "confesseurs", "confessez", "confessiez", "confessing", "confession",
+    "confessional", "confessionals", "confessionnal", "confessionnaux", "confessionnel",
+    "confessionnelle", "confessionnelles", "confessionnels", "confessions", "confessons",
+    "confessor", "confessors", "confiames", "confide", "confided", "confidence", "confidentiality",
+    "confidentialitys", "confie", "confiee", "confimes", "confine", "confined", "confinee",
+    "confira", "confirai", "confiraient", "confirais", "confirait", "confiras", "confire",
+    "confirent", "confirez", "confiriez", "confirions", "confirons", "confiront", "confis",
+    "confisaient", "confisais", "confisait", "confisant", "confiscable", "confiscate",
+    "confiscated", "confiscates", "confiscating", "confiscation", "confiscations", "confise",
+    "confisent", "confiserie", "confiseries", "confises", "confiseur", "confiseurs", "confiseuse",
+    "confiseuses", "confisez", "confisiez", "confisions", "confisons", "confisqua", "confisquai",
+    "confisquaient", "confisquais", "confisquait", "confisquames", "confisquant", "confisquas",
+    "confisquasse", "confisquassent", "confisquasses", "confisquassiez", "confisquassions",
+    "confisquat", "confisquates", "confisque", "confisquee", "confisquees", "confisquent",
+    "confisquer", "confisquera", "confisquerai", "confisqueraient", "confisquerais",
+    "confisquerait", "confisqueras", "confisquerent", "confisquerez", "confisqueriez",
+    "confisquerions", "confisquerons", "confisqueront", "confisques", "confisquez", "confisquiez",
+    "confisquions", "confisquons", "confisse", "confissent", "confisses", "confissiez",
+    "confissions", "confite", "confluence", "conform", "conforma", "conformai", "conformaient",
+    "conformais", "conformait", "conformames", "conformance", "conformant", "conformas",
+    "conformasse", "conformassent", "conformasses", "conformassiez", "conformassions", "conformat",
+    "conformates", "conformateur", "conformation", "conformations", "conforme", "conformed",
+    "conformee", "conformees", "conformement", "conforment", "conformer", "conformera",
+    "conformerai", "conformeraient", "conformerais", "conformerait", "conformeras", "conformerent",
+    "conformerez", "conformeriez", "conformerions", "conformerons", "conformeront", "conformes",
+    "conformez", "conformiez", "conforming", "conformions", "conformisme", "conformist",
+    "conformiste", "conformistes", "conformists", "conformite", "conformity", "conformitys",
+    "conformons", "conforms", "conforte", "confuceen", "confucian", "confucianism",
+    "confucianisme", "confucianisms", "confucianiste", "confucians", "confucius", "confuciuss",
+    "confute", "confuted", "confutes", "confuting", "congaing", "congestion", "congratula",
+    "congratulai", "congratulaient", "congratulais", "congratulait", "congratulames",
+    "congratulant", "congratulas", "congratulasse", "congratulassent", "congratulasses",
+    "congratulassiez", "congratulassions", "conjonctive", "conjured", "connaissable",
+    "connaissant", "connecter", "connection", "connus", "connusse", "connussent", "connusses",
+    "connussiez", "connussions", "conroe", "consacrer", "conscient", "consciente", "conscientes",
+    "conscients", "consed", "consentions", "conserved", "consister", "consolation", "console",
+    "consoler", "constatation", "constater", "constitu", "constitua", "constituai",
+    "constituaient", "constituais", "constituait", "constituames", "constituant", "constituante",
+    "constituantes", "constituants", "constituas", "constituasse", "constituassent",
+    "constituasses", "constituassiez", "constituassions", "constituat", "constituates",
+    "constitue", "constituee", "constituees", "constituencies", "constituency", "constituencys",
+    "constituent", "constituents", "constituer", "constituera", "constituerai", "constitueraient",
+    "constituerais", "constituerait", "constitueras", "constituerent", "constituerez",
+    "constitueriez", "constituerions", "constituerons", "constitueront", "constitues",
+    "constituez", "constituiez", "constituions", "constituons", "constitute", "constituted",
+    "constitutes", "constitutif", "constitutifs", "constituting", "constitution", "constitutional",
+    "constitutionality", "constitutionalitys", "constitutionally", "constitutionals",
+    "constitutionnalisa", "constitutionnalisai", "constitutionnalisaient", "constitutionnalisais",
+    "constitutionnalisait", "constitutionnalisames", "constitutionnalisant", "constitutionnalisas",
+    "constitutionnalisasse", "constitutionnalisassent", "constitutionnalisasses",
+    "constitutionnalisassiez", "constitutionnalisassions", "constitutionnalisat",
+    "constitutionnalisates", "constitutionnalise", "constitutionnalisee", "constitutionnalisees",
+    "constitutionnalisent", "constitutionnaliser", "constitutionnalisera", "constitutionnaliserai",
+    "constitutionnaliseraient", "constitutionnaliserais", "constitutionnaliserait",
+    "constitutionnaliseras", "constitutionnaliserent", "constitutionnaliserez",
+    "constitutionnaliseriez", "constitutionnaliserions", "constitutionnaliserons",
+    "constitutionnaliseront", "constitutionnalises", "constitutionnalisez", "constitutionnalisiez",
+    "constitutionnalisions", "constitutionnalisons", "constitutionnalite", "constitutionnel",
+    "constitutionnelle", "constitutionnellement", "constitutionnelles", "constitutionnels",
+    "constitutions", "constitutive", "constitutives", "consul", "consulaire", "consulaires",
+    "consular", "consulat", "consulate", "consulates", "consulats", "consuls", "consulting",
+    "consumed", "consumer", "consummation", "contact", "contacta", "contactable", "contactai",
+    "contactaient", "contactais", "contactait", "contactames", "contactant", "contactas",
+    "contactasse", "contactassent", "contactasses", "contactassiez", "contactassions", "contactat",
+    "contactates", "contacte", "contacted", "contactee", "contactees", "contactent", "contacter",
+    "contactera", "contacterai", "contacteraient", "contacterais", "contacterait", "contacteras",
+    "contacterent", "contacterez", "contacteriez", "contacterions", "contacterons", "contacteront",
+    "contactes", "contacteur", "contactez", "contactiez", "contacting", "contactions",
+    "contactologie", "contactologiste", "contactons", "contacts", "container", "contates",
+    "contenions", "content", "contenter", "contentiez", "contentif", "contenting", "contentious",
+    "contentive", "contentons", "contenu", "contenue", "contenues", "contenus", "contester",
+    "contestions", "contigu", "contigue", "contigues", "contiguite", "contiguity", "contiguitys",
+    "contiguous", "contigus", "continence", "continences", "continent", "continental",
+    "continentale", "continentales", "continentalite", "continentals", "continentaux",
+    "continente", "continents", "contingence", "contingences", "contingencies", "contingency",
+    "contingencys", "contingent", "contingenta", "contingentai", "contingentaient",
+    "contingentais", "contingentait", "contingentames", "contingentant", "contingentas",
+    "contingentasse", "contingentassent", "contingentasses", "contingentassiez",
+    "contingentassions", "contingentat", "contingentates", "contingente", "contingentee",
+    "contingentees", "contingentement", "contingentements", "contingentent", "contingenter",
+    "contingentera", "contingenterai", "contingenteraient", "contingenterais", "contingenterait",
+    "contingenteras", "contingenterent", "contingenterez", "contingenteriez", "contingenterions",
+    "contingenterons", "contingenteront", "contingentes", "contingentez", "contingentiez",
+    "contingentions", "contingentons", "contingents", "continmes", "continrent", "contins",
+    "continsse", "continssent", "continsses", "continssiez", "continssions", "contint",
+    "contintes", "contortion", "contraceptif", "contraceptifs", "contraception", "contraceptions",
+    "contraceptive", "contraceptives", "contracte", "contracted", "contractee", "contracter",
+    "contractera", "contractes", "contractez", "contracting", "contractons", "contractor",
+    "contrait", "contralto", "contraltos", "contrant", "contraption", "contraptions", "contrast",
+    "contrasta", "contrastai", "contrastaient", "contrastais", "contrastait", "contrastames",
+    "contrastant", "contrastantes", "contrastas", "contrastasse", "contrastassent",
+    "contrastasses", "contrastassiez", "contrastassions", "contrastat", "contrastates",
+    "contraste", "contrasted", "contrastee", "contrastees", "contrastent", "contraster",
+    "contrastera", "contrasterai", "contrasteraient", "contrasterais", "contrasterait",
+    "contrasteras", "contrasterent", "contrasterez", "contrasteriez", "contrasterions",
+    "contrasterons", "contrasteront", "contrastes", "contrastez", "contrastiez", "contrasting",
+    "contrastions", "contrastons", "contrasts", "contrat", "contrates", "contrats",
+    "contravention", "contree", "contrite", "contrition", "contrive", "controla", "controlai",
+    "controlas", "controlat", "controlent", "controler", "controlera", "controleur", "controlez",
+    "controliez", "controlled", "controller", "controls", "controns", "controuve", "contuse",
+    "contused", "contuses", "contusing", "contusion", "contusionna", "contusionnai",
+    "contusionnaient", "contusionnais", "contusionnait", "contusionnames", "contusionnant",
+    "contusionnas", "contusionnasse", "contusionnassent", "contusionnasses", "contusionnassiez",
+    "contusionnassions", "contusionnat", "contusionnates", "contusionne", "contusionnee",
+    "contusionnees", "contusionnent", "contusionner", "contusionnera", "contusionnerai",
+    "contusionneraient", "contusionnerais", "contusionnerait", "contusionneras", "contusionnerent",
+    "contusionnerez", "contusionneriez", "contusionnerions", "contusionnerons", "contusionneront",
+    "contusionnes", "contusionnez", "contusionniez", "contusionnions", "contusionnons",
+    "contusions", "convection", "convened", "convention", "conventions", "converge", "converged",
+    "convergence", "conversed", "conversing", "conversion", "converted", "convole", "convulser",
+    "cooked", "cooking", "cooper", "coops", "coordonnais", "coordonnames", "coordonnas",
+    "coordonnates", "coordonnent", "coordonner", "coordonnera", "coordonneras", "coordonnerez",
+    "coordonnes", "coordonnez", "coordonniez", "coordonnons", "coots", "copper", "coquant",
+    "coras", "cordier", "cordonnee", "cordonnees", "cordonnes", "cordonnets", "cords", "cores",
+    "corfus", "corks", "corms", "cornier", "corns", "corpus", "correcti", "corriger", "corrosion",
+    "corrosions", "corrosive", "corrosives", "corys", "cotent", "cotisons", "cotte", "coucha",
+    "couched", "coucher", "couchez", "couching", "couchs", "coudais", "coude", "coudent", "couder",
+    "coudrier", "coudriers", "coudriez", "coulais", "coule", "coulent", "couler", "coulter",
+    "coulure", "count", "counting", "coupa", "coupait", "coupas", "coupent", "coupera", "coupez",
+    "couplais", "couple", "coupler", "coupling", "coups", "courage", "courais", "courbatue",
+    "courbatues", "courbatura", "courbaturai", "courbaturaient", "courbaturais", "courbaturait",
+    "courbaturames", "courbaturant", "courbaturas", "courbaturasse", "courbaturassent",
+    "courbaturasses", "courbaturassiez", "courbaturassions", "courbaturat", "courbaturates",
+    "courbaturiez", "courbaturions", "courbaturons", "courber", "courbiez", "coure", "courent",
+    "courier", "couriers", "couriez", "courir", "courlieu", "couronnees", "courre", "courrez",
+    "courriel", "courriels", "courriez", "courroie", "courroies", "cours", "courser", "coursier",
+    "coursiers", "coursiez", "coursing", "courtier", "courtiere", "courtiers", "courting",
+    "courtisane", "courtiser", "courtisons", "courtlier", "couru", "courut", "cousais", "couse",
+    "cousent", "coutais", "coutant", "coute", "couter", "couture", "couturier", "couvais", "couve",
+    "couvent", "couver", "couvriez", "couvrir", "coverall", "coveted", "cowered", "cowper",
+    "crabe", "cracha", "crachai", "crachaient", "crachais", "crachait", "crachames", "crachant",
+    "crachas", "crachasse", "crachassent", "crachasses", "crachassiez", "crachassions", "crachiez",
+    "crachin", "crachina", "crachinai", "crachinaient", "crachinais", "crachinait", "crachinames",
+    "crachinant", "crachinas", "crachinasse", "crachinassent", "crachinasses", "crachinassiez",
+    "crachinassions", "crachinat", "crachinates", "crachine", "crachinee", "crachinees",
+    "crachinent", "crachiner", "crachinera", "crachinerai", "crachineraient", "crachinerais",
+    "crachinerait", "crachineras", "crachinerent", "crachinerez", "crachineriez", "crachinerions",
+    "crachinerons", "crachineront", "crachines", "crachinez", "crachiniez", "crachinions",
+    "crachinons", "crachions", "crachoir", "crachoirs", "crachons", "crachota", "crachotai",
+    "crachotaient", "crachotais", "crachotait", "crachotames", "crachotant", "crachotas",
+    "crachotasse", "crachotassent", "crachotasses", "crachotassiez", "crachotassions", "crachotat",
+    "crachotates", "crachote", "crachotee", "crachotees", "crachotement", "crachotements",
+    "crachotent", "crachoter", "crachotera", "crachoterai", "crachoteraient", "crachoterais",
+    "crachoterait", "crachoteras", "crachoterent", "crachoterez", "crachoteriez", "crachoterions",
+    "crachoterons", "crachoteront", "crachotes", "crachotez", "crachotiez", "crachotions",
+    "crachotons", "crachouilla", "crachouillai", "crachouillaient", "crachouillais",
+    "crachouillait", "crachouillames", "crachouillant", "crachouillas", "crachouillasse",
+    "crachouillassent", "crachouillasses", "crachouillassiez", "crachouillassions", "crachouillat",
+    "crachouillates", "crachouille", "crachouillee", "crachouillees", "crachouillent",
+    "crachouiller", "crachouillera", "crachouillerai", "crachouilleraient", "crachouillerais",
+    "crachouillerait", "crachouilleras", "crachouillerent", "crachouillerez", "crachouilleriez",
+    "crachouillerions", "crachouillerons", "crachouilleront", "crachouilles", "crachouillez",
+    "crachouilliez", "crachouillions", "crachouillons", "cracked", "cracker", "crackerjack",
+    "crackerjacks", "crackers", "craie", "crambe", "crame", "cramee", "cramees", "crament",
+    "cramer", "cramera", "cramerai", "crameraient", "cramerais", "cramerait", "crameras",
+    "cramerent", "cramerez", "crameriez", "cramerions", "cramerons", "crameront", "crames",
+    "cramez", "cramiez", "crammed", "cramse", "cramsee", "cramsees", "cramsent", "cramser",
+    "cramsera", "cramserai", "cramseraient", "cramserais", "cramserait", "cramseras", "cramserent",
+    "cramserez", "cramseriez", "cramserions", "cramserons", "cramseront", "cramses", "cramsez",
+    "crana", "craned", "cranement", "craner", "cranez", "craniez", "crank", "crans", "crante",
+    "crape", "crapes", "crapette", "crapped", "crase", "crashed", "crashes", "crashing", "crate",
+    "crave", "craze", "creatine", "creativite", "creator", "crechat", "crechates", "creche",
+    "crechee", "crechees", "crechent", "crecher", "crechera", "crecherai", "crecheraient",
+    "crecherais", "crecherait", "crecheras", "crecherent", "crecherez", "crecheriez",
+    "crecherions", "crecherons", "crecheront", "creches", "crechez", "creer", "cremer", "crene",
+    "crener", "creper", "crest", "cresting", "cretinise", "creve", "crevee", "crevera", "creves",
+    "crevez", "criees", "cries", "crimes", "crimped", "crisis", "crispes", "crisping", "crisps",
+    "crisse", "crisses", "croaked", "crochat", "crochates", "croche", "crochee", "crochees",
+    "crochent", "crocher", "crochera", "crocherai", "crocheraient", "crocherais", "crocherait",
+    "crocheras", "crocherent", "crocherez", "crocheriez", "crocherions", "crocherons",
+    "crocheront", "croches", "crochet", "crocheta", "crochetage", "crochetages", "crochetai",
+    "crochetaient", "crochetais", "crochetait", "crochetames", "crochetant", "crochetas",
+    "crochetasse", "crochetassent", "crochetasses", "crochetassiez", "crochetassions", "crochetat",
+    "crochetates", "crochete", "crocheted", "crochetee", "crochetees", "crochetent", "crocheter",
+    "crochetera", "crocheterai", "crocheteraient", "crocheterais", "crocheterait", "crocheteras",
+    "crocheterent", "crocheterez", "crocheteriez", "crocheterions", "crocheterons", "crocheteront",
+    "crochetes", "crocheteur", "crocheteurs", "crochetez", "crochetiez", "crocheting",
+    "crochetions", "crochetons", "crochets", "crochez", "crocked", "croises", "crone", "crookes",
+    "crooned", "crops", "croquant", "croquante", "croquantes", "croquants", "crossing",
+    "crouching", "croupe", "croutent", "cruche", "cruches", "cruises", "cruising", "crumbing",
+    "crumpet", "crumpets", "crunching", "crusading", "crusting", "cueillaient", "cueillais",
+    "cueillait", "cueillant", "cueille", "cueillent", "cueillera", "cueillerai", "cueilleraient",
+    "cueillerais", "cueillerait", "cueilleras", "cueillerez", "cueilleriez", "cueillerions",
+    "cueillerons", "cueilleront", "cueilles", "cueillette", "cueillettes", "cueillez", "cueillons",
+    "cuises", "culdoscopie", "culots", "curlier", "curried", "currier", "curriers", "curries",
+    "cursing", "curvier", "cusses", "cussing", "cuvelage", "cyanogene", "cyanophycees", "cynosure",
+    "cynosures", "cyranos", "cystine", "dagger", "dancer", "dander", "danker", "danser", "dding",
+    "dearth", "debande", "debated", "debaucher", "debections", "debouche", "debouchee",
+    "debouchees", "debouchent", "deboucher", "debouchera", "debouches", "debouchez", "debouchoir",
+    "deboucler", "debourbeur", "debucher", "debuted", "decease", "deceased", "deceaseds",
+    "deceases", "decesse", "declarable", "decoucher", "decrasse", "decrease", "decreased",
+    "decreases", "decreed", "decreuse", "decreusee", "decreuser", "decreuses", "decreusez",
+    "decrusse", "dedire", "dedirent", "dedirez", "deduis", "deesse", "defection", "defections",
+    "deferent", "deferents", "deferments", "defierent", "defirent", "deglacee", "deglacees",
+    "degreasse", "degrosse", "deifierent", "deiste", "dejection", "dejections", "delacee",
+    "delacees", "delassement", "delassements", "delaver", "delavera", "delections", "delestage",
+    "delibera", "deliberai", "deliberaient", "deliberais", "deliberait", "deliberames",
+    "deliberant", "deliberante", "deliberantes", "deliberants", "deliberas", "deliberasse",
+    "deliberassent", "deliberasses", "deliberassiez", "deliberassions", "deliberat", "deliberate",
+    "deliberated", "deliberately", "deliberates", "deliberatif", "deliberatifs", "deliberating",
+    "deliberation", "deliberations", "deliberative", "deliberatives", "deliberatoire", "delibere",
+    "deliberee", "deliberees", "deliberement", "deliberent", "deliberer", "deliberera",
+    "delibererai", "delibereraient", "delibererais", "delibererait", "delibereras", "delibererent",
+    "delibererez", "delibereriez", "delibererions", "delibererons", "delibereront", "deliberes",
+    "deliberez", "deliberiez", "deliberions", "deliberons", "delibes", "delibess", "delice",
+    "delices", "delie", "deliee", "deliees", "deliement", "delient", "delier", "deliera",
+    "delierai", "delieraient", "delierais", "delierait", "delieras", "delierent", "delierez",
+    "delieriez", "delierions", "delierons", "delieront", "delies", "deliez", "deliiez", "delinea",
+    "delineai", "delineaient", "delineais", "delineait", "delineament", "delineamenta",
+    "delineamentai", "delineamentaient", "delineamentais", "delineamentait", "delineamentames",
+    "delineamentant", "delineamentas", "delineamentasse", "delineamentassent", "delineamentasses",
+    "delineamentassiez", "delineamentassions", "delineamentat", "delineamentates", "delineamente",
+    "delineamentee", "delineamentees", "delineamentent", "delineamenter", "delineamentera",
+    "delineamenterai", "delineamenteraient", "delineamenterais", "delineamenterait",
+    "delineamenteras", "delineamenterent", "delineamenterez", "delineamenteriez",
+    "delineamenterions", "delineamenterons", "delineamenteront", "delineamentes", "delineamentez",
+    "delineamentiez", "delineamentions", "delineamentons", "delineames", "delineant", "delineas",
+    "delineasse", "delineassent", "delineasses", "delineassiez", "delineassions", "delineat",
+    "delineate", "delineated", "delineates", "delineating", "delineation", "delineations",
+    "delinee", "delineee", "delineees", "delineent", "delineer", "delineera", "delineerai",
+    "delineeraient", "delineerais", "delineerait", "delineeras", "delineerent", "delineerez",
+    "delineeriez", "delineerions", "delineerons", "delineeront", "delinees", "delineez",
+    "delineiez", "delineions", "delineons", "delirer", "delirera", "delissage", "delitage",
+    "delite", "delitee", "delitees", "delitent", "deliter", "delitera", "deliterai",
+    "deliteraient", "deliterais", "deliterait", "deliteras", "deliterent", "deliterez",
+    "deliteriez", "deliterions", "deliterons", "deliteront", "delites", "delitescence",
+    "delitescent", "delitescente", "delitescentes", "delitez", "deliver", "deliverance",
+    "deliverances", "delivered", "deliverer", "deliverers", "deliveries", "delivering", "delivers",
+    "delivery", "deliverys", "delivra", "delivre", "delivree", "delivrees", "delivrent",
+    "delivrer", "delivrera", "delivrerai", "delivreraient", "delivrerais", "delivrerait",
+    "delivreras", "delivrerent", "delivrerez", "delivreriez", "delivrerions", "delivrerons",
+    "delivreront", "delivres", "delivreur", "delivrez", "delores", "deloress", "delover",
+    "delovera", "delure", "deluree", "delurees", "delurent", "delurer", "delurera", "delurerai",
+    "delureraient", "delurerais", "delurerait", "delureras", "delurerent", "delurerez",
+    "delureriez", "delurerions", "delurerons", "delureront", "delures", "delurez", "demanda",
+    "demanded", "demander", "demandez", "demands", "demange", "demireliure", "demirent", "deniee",
+    "denier", "deniera", "denierez", "deniers", "denigre", "denise", "denitre", "densite",
+    "dentine", "dentistry", "dentists", "departage", "depasserent", "depaysement", "depaysements",
+    "depicage", "depilage", "depiquage", "depista", "depistai", "depistais", "depistait",
+    "depistames", "depistant", "depistas", "depistasse", "depistat", "depistates", "depiste",
+    "depistee", "deplissage", "deplorably", "deplorasse", "depointage", "depotage", "depress",
+    "depressed", "depresses", "depressif", "depressifs", "depressing", "depressive", "depris",
+    "deprisse", "deprisses", "deprissions", "depth", "deraiera", "deraierez", "deriver",
+    "derivera", "dermatologie", "dermatology", "dermatologys", "dernierne", "derniers", "derobat",
+    "derodat", "derriere", "derrieres", "desappointe", "desappointee", "desappointer",
+    "desappointes", "desappointez", "desire", "desired", "desiree", "desirees", "desirent",
+    "desirer", "desirera", "desirerai", "desireraient", "desirerais", "desirerait", "desireras",
+    "desirerent", "desirerez", "desireriez", "desirerions", "desirerons", "desireront", "desires",
+    "desireuse", "desireuses", "desireux", "desirez", "desiste", "desorbent", "detecteur",
+    "detection", "detections", "detergeais", "detergeant", "detergeas", "detergeat", "detergeates",
+    "detergees", "detergeons", "detergeras", "deterges", "deterrent", "deterrents", "deteste",
+    "detinsse", "detirasse", "detire", "detiree", "detirees", "detirent", "detirer", "detirera",
+    "detirerai", "detireraient", "detirerais", "detirerait", "detireras", "detirerent",
+    "detirerez", "detireriez", "detirerions", "detirerons", "detireront", "detires", "detireuse",
+    "detirez", "detisse", "detrempe", "detressa", "detressai", "detressas", "detressat",
+    "detresse", "detressee", "detressent", "detresser", "detressera", "detresses", "detressez",
+    "detressiez", "detressions", "detrousse", "detruise", "devais", "deviais", "devirais",
+    "devire", "deviree", "devirees", "devirent", "devirer", "devirera", "devirerai",
+    "devireraient", "devirerais", "devirerait", "devireras", "devirerent", "devirerez",
+    "devireriez", "devirerions", "devirerons", "devireront", "devires", "devirez", "devisage",
+    "devissage", "devorais", "devrait", "devras", "diapree", "diarrhea", "diarrheas",
+    "diarrheique", "diarrhoea", "diarrhoeas", "dicterent", "diction", "dictions", "diducteur",
+    "diduction", "dieserent", "diffament", "diffamerent", "differaient", "differait", "differant",
+    "differat", "differe", "differed", "differee", "differees", "difference", "differend",
+    "differends", "differentia", "differentie", "differently", "differer", "differera",
+    "differerent", "differeront", "differes", "differez", "differing", "differons", "diffident",
+    "difforment", "diffusent", "diffuserent", "digerent", "digesteur", "digestion", "digestions",
+    "digress", "digressed", "digression", "diking", "dilection", "diluerent", "dinerent",
+    "dinginess", "dinging", "dining", "dinning", "directe", "directed", "directer", "directes",
+    "directest", "directif", "directifs", "directing", "directional", "directive", "directives",
+    "director", "directors", "dirtiness", "disagreeable", "disappoint", "disappoints", "discrets",
+    "disparaissaient", "disparaissait", "disparaissant", "disparaisse", "disparaisses",
+    "disparaissez", "disparaissons", "disparait", "disparaitra", "disparaitrai", "disparaitras",
+    "disparaitrez", "disparaitriez", "disparate", "disparite", "disparussent", "disposables",
+    "disrespectfully", "dissatisfies", "dissecteur", "dissection", "dissections", "distrais",
+    "distressed", "distrust", "distrusts", "divergents", "dizaines", "dizzies", "dizziest",
+    "dizziness", "dizzinesss", "doable", "docile", "doigta", "doigtas", "doigte", "doigtes",
+    "doing", "domiciled", "domicilia", "domicilie", "domiciliee", "domicilier", "domicilies",
+    "domiciliez", "donatiste", "donners", "donnes", "donnies", "dooming", "doping", "doubla",
+    "doublage", "doublages", "doublai", "doublaient", "doublais", "doublait", "doublames",
+    "doublant", "doublas", "doublasse", "doublassent", "doublasses", "doublassiez", "doublassions",
+    "doublat", "doublates", "doubleur", "doublier", "doubliers", "doubliez", "doubling",
+    "doublions", "doublon", "doublons", "doubloon", "doubloons", "doublure", "doublures", "doubly",
+    "doubted", "doubter", "doubters", "doubtless", "doubtlessly", "douceur", "douceurs",
+    "doucheur", "doughier", "doughtier", "douloureuse", "douloureusement", "douloureuses",
+    "douloureux", "douteur", "draining", "drano", "draping", "dresse", "dressed", "dressiness",
+    "dressinesss", "drifting", "drilling", "dring", "dripping", "driving", "droid", "droning",
+    "dronte", "drooling", "dropping", "droppings", "dropsy", "drowning", "drowse", "drowsing",
+    "drunk", "drying", "duettiste", "dunking", "dustless", "dyeing", "dyking", "easing", "eater",
+    "eaton", "ebrase", "ebrasee", "ebrasees", "ebrasement", "ebrasent", "ebraser", "ebrasera",
+    "ebraserai", "ebraseraient", "ebraserais", "ebraserait", "ebraseras", "ebraserent",
+    "ebraserez", "ebraseriez", "ebraserions", "ebraserons", "ebraseront", "ebrases", "ebrasez",
+    "ebrechement", "ecceite", "echampie", "ecrasa", "ecrasai", "ecrasaient", "ecrasais",
+    "ecrasait", "ecrasames", "ecrasant", "ecrasante", "ecrasantes", "ecrasants", "ecrasas",
+    "ecrasasse", "ecrasassent", "ecrasasses", "ecrasassiez", "ecrasassions", "ecrasat",
+    "ecrasates", "ecrasiez", "ecrasions", "ecrasons", "ectopie", "effacaient", "effacait",
+    "effacant", "effacat", "efface", "effaced", "effacee", "effacees", "effacement", "effacent",
+    "effacer", "effacera", "effacerent", "effaceront", "effaces", "effaceur", "effacez",
+    "effacing", "effacons", "effanant", "effanent", "effanerent", "effarant", "effarement",
+    "effarent", "effarerent", "efferent", "efficacement", "efficient", "effilement", "effilent",
+    "effluent", "effondra", "effondrai", "effondraient", "effondrais", "effondrait", "effondrames",
+    "effondrant", "effondras", "effondrasse", "effondrassent", "effondrasses", "effondrassiez",
+    "effondrassions", "effondrat", "effondrates", "effondriez", "effondrilles", "effondrions",
+    "effondrons", "efforcent", "effraient", "effrayent", "egorgement", "egrenement", "elated",
+    "elating", "eleanor", "eleate", "eleates", "elected", "election", "elector",
+    "electrocardiogram", "electrocardiograms", "electrocardiographe", "elevage", "elevages",
+    "elevames", "elevat", "elevate", "elevates", "elevateur", "elevation", "elevatoire",
+    "eliminer", "elution", "embacle", "emballa", "emballer", "emballez", "embate", "embatent",
+    "embates", "embatez", "emeche", "emecherent", "emeraude", "emiates", "empale", "empalee",
+    "empalees", "empalement", "empalent", "empaler", "empalera", "empalerai", "empaleraient",
+    "empalerais", "empalerait", "empaleras", "empalerent", "empalerez", "empaleriez",
+    "empalerions", "empalerons", "empaleront", "empales", "empalez", "empanel", "empaneled",
+    "empaneling", "empanels", "empare", "emparee", "emparees", "emparent", "emparer", "emparera",
+    "emparerai", "empareraient", "emparerais", "emparerait", "empareras", "emparerent",
+    "emparerez", "empareriez", "emparerions", "emparerons", "empareront", "empares", "emparez",
+    "empata", "empatai", "empataient", "empatais", "empatait", "empatames", "empatant", "empatas",
+    "empatasse", "empatassent", "empatasses", "empatassiez", "empatassions", "empatat",
+    "empatates", "empathetic", "empathie", "empathies", "empathize", "empathized", "empathizes",
+    "empathizing", "empathy", "empathys", "empatiez", "empations", "empatons", "empatta",
+    "empattai", "empattaient", "empattais", "empattait", "empattames", "empattant", "empattas",
+    "empattasse", "empattassent", "empattasses", "empattassiez", "empattassions", "empattat",
+    "empattates", "empatte", "empattee", "empattees", "empattement", "empattements", "empattent",
+    "empatter", "empattera", "empatterai", "empatteraient", "empatterais", "empatterait",
+    "empatteras", "empatterent", "empatterez", "empatteriez", "empatterions", "empatterons",
+    "empatteront", "empattes", "empattez", "empattiez", "empattions", "empattons", "empecha",
+    "empechaient", "empechent", "empecher", "empecherent", "empecheront", "empechez", "emperche",
+    "empercherent", "empiecement", "empoche", "empocherent", "empoissonna", "empoissonnai",
+    "empoissonnaient", "empoissonnais", "empoissonnait", "empoissonnames", "empoissonnant",
+    "empoissonnas", "empoissonnasse", "empoissonnassent", "empoissonnasses", "empoissonnassiez",
+    "empoissonnassions", "empoissonnat", "empoissonnates", "empoissonne", "empoissonnee",
+    "empoissonnees", "empoissonnement", "empoissonnements", "empoissonnent", "empoissonner",
+    "empoissonnera", "empoissonnerai", "empoissonneraient", "empoissonnerais", "empoissonnerait",
+    "empoissonneras", "empoissonnerent", "empoissonnerez", "empoissonneriez", "empoissonnerions",
+    "empoissonnerons", "empoissonneront", "empoissonnes", "empoissonnez", "empoissonniez",
+    "empoissonnions", "empoissonnons", "empote", "empotee", "empotees", "empotent", "empoter",
+    "empotera", "empoterai", "empoteraient", "empoterais", "empoterait", "empoteras", "empoterent",
+    "empoterez", "empoteriez", "empoterions", "empoterons", "empoteront", "empotes", "empotez",
+    "emprisonna", "emprisonnai", "emprisonnaient", "emprisonnais", "emprisonnait", "emprisonnames",
+    "emprisonnant", "emprisonnas", "emprisonnasse", "emprisonnassent", "emprisonnasses",
+    "emprisonnassiez", "emprisonnassions", "emprisonnat", "emprisonnates", "emprisonne",
+    "emprisonnee", "emprisonnees", "emprisonnement", "emprisonnements", "emprisonnent",
+    "emprisonner", "emprisonnera", "emprisonnerai", "emprisonneraient", "emprisonnerais",
+    "emprisonnerait", "emprisonneras", "emprisonnerent", "emprisonnerez", "emprisonneriez",
+    "emprisonnerions", "emprisonnerons", "emprisonneront", "emprisonnes", "emprisonnez",
+    "emprisonniez", "emprisonnions", "emprisonnons", "enceigne", "enceignes", "enceignites",
+    "enceindre", "enceins", "enceints", "encense", "encenses", "enchante", "enchantes", "encire",
+    "encline", "enclines", "encrine", "encrines", "endente", "endentes", "endormaient",
+    "endormais", "endormait", "endormant", "endormante", "endormantes", "endormants", "endorme",
+    "endorment", "endormes", "endormeur", "endormeurs", "endormez", "endormons", "endorse",
+    "endorsement", "endorsing", "endoscope", "endoscopique", "enduing", "enervated", "enervement",
+    "enfanta", "enfeeble", "enfeebled", "enfeebles", "enfeebling", "enfermement", "enfilee",
+    "enfilees", "enflant", "enfliez", "enforcement", "enfreinte", "enfreintes", "engorgement",
+    "enjointe", "enjointes", "enlacement", "enlacent", "enlevates", "enlie", "enlies", "ennoyer",
+    "enormite", "enormites", "enormities", "enormity", "enormitys", "enormous", "enormously",
+    "enormousness", "enormousnesss", "enquire", "enraille", "enraillee", "enraillees",
+    "enraillent", "enrailler", "enraillera", "enraillerai", "enrailleraient", "enraillerais",
+    "enraillerait", "enrailleras", "enraillerent", "enraillerez", "enrailleriez", "enraillerions",
+    "enraillerons", "enrailleront", "enrailles", "enraillez", "enrobement", "enrolement",
+    "enrouement", "entailed", "entailla", "entaillage", "entaillages", "entaillai", "entaillaient",
+    "entaillais", "entaillait", "entaillames", "entaillant", "entaillas", "entaillasse",
+    "entaillassent", "entaillasses", "entaillassiez", "entaillassions", "entaillat", "entaillates",
+    "entailliez", "entaillions", "entaillons", "entant", "entend", "entende", "entends", "entendu",
+    "entendue", "entendues", "entendus", "entente", "ententes", "entice", "entier", "entiere",
+    "entite", "entoiles", "entra", "entrailles", "entre", "entremela", "entremelai",
+    "entremelaient", "entremelais", "entremelait", "entremelames", "entremelant", "entremelas",
+    "entremelasse", "entremelassent", "entremelasses", "entremelassiez", "entremelassions",
+    "entremelat", "entremelates", "entremele", "entremelee", "entremelees", "entremelement",
+    "entremelements", "entremelent", "entremeler", "entremelera", "entremelerai",
+    "entremeleraient", "entremelerais", "entremelerait", "entremeleras", "entremelerent",
+    "entremelerez", "entremeleriez", "entremelerions", "entremelerons", "entremeleront",
+    "entremeles", "entremelez", "entremeliez", "entremelions", "entremelons", "entremet",
+    "entremets", "entremettaient", "entremettais", "entremettait", "entremettant", "entremette",
+    "entremettent", "entremettes", "entremetteur", "entremetteurs", "entremetteuse",
+    "entremetteuses", "entremettez", "entremettiez", "entremettions", "entremettons",
+    "entremettra", "entremettrai", "entremettraient", "entremettrais", "entremettrait",
+    "entremettras", "entremettre", "entremettrez", "entremettriez", "entremettrions",
+    "entremettrons", "entremettront", "enture", "enveniment", "envia", "envias", "envide",
+    "envides", "envied", "enviees", "envier", "enviez", "envine", "envoie", "envoies", "envoler",
+    "envoye", "envoyee", "envoyes", "envoyeur", "envoyez", "epale", "epanoui", "epanouie",
+    "epanouies", "epanouimes", "epanouir", "epanouira", "epanouirai", "epanouiraient",
+    "epanouirais", "epanouirait", "epanouiras", "epanouirent", "epanouirez", "epanouiriez",
+    "epanouirions", "epanouirons", "epanouiront", "epanouis", "epanouissaient", "epanouissais",
+    "epanouissait", "epanouissant", "epanouisse", "epanouissement", "epanouissements",
+    "epanouissent", "epanouisses", "epanouissez", "epanouissiez", "epanouissions", "epanouissons",
+    "epanouit", "epanouites", "epate", "epatee", "epatees", "epatement", "epatent", "epater",
+    "epatera", "epaterai", "epateraient", "epaterais", "epaterait", "epateras", "epaterent",
+    "epaterez", "epateriez", "epaterions", "epaterons", "epateront", "epates", "epateur",
+    "epateuse", "epatez", "epaula", "epauler", "epaulet", "epaulez", "epeule", "epile", "epilee",
+    "epilees", "epilent", "epiler", "epilera", "epilerai", "epileraient", "epilerais", "epilerait",
+    "epileras", "epilerent", "epilerez", "epileriez", "epilerions", "epilerons", "epileront",
+    "epiles", "epilez", "epreintes", "eprimes", "equation", "erase", "erased", "eraser", "erasers",
+    "erases", "erection", "ereinte", "ereintes", "eructions", "erudition", "eruptif", "eruptifs",
+    "erupting", "eruptive", "escrimer", "espacement", "espacent", "espaces", "esperes", "essene",
+    "estate", "estima", "estimable", "estimai", "estimais", "estimait", "estimames", "estimant",
+    "estimas", "estimasse", "estimated", "estimateur", "estimatif", "estimative", "estimator",
+    "estime", "estimee", "estivage", "estivale", "estivante", "estivat", "estivates", "estouffade",
+    "etamine", "etamines", "eteinte", "eteintes", "etend", "etendage", "etendages", "etendaient",
+    "etendais", "etendait", "etendant", "etendard", "etendards", "etende", "etendent", "etendes",
+    "etendez", "etendiez", "etendimes", "etendions", "etendirent", "etendis", "etendisse",
+    "etendissent", "etendisses", "etendissiez", "etendissions", "etendit", "etendites", "etendoir",
+    "etendoirs", "etendons", "etendra", "etendrai", "etendraient", "etendrais", "etendrait",
+    "etendras", "etendre", "etendrez", "etendriez", "etendrions", "etendrons", "etendront",
+    "etends", "etendu", "etetement", "ethique", "ethnique", "ethnographie", "ethographie",
+    "ethylenique", "ethylisme", "etioles", "etire", "etoffa", "etoffai", "etoffaient", "etoffais",
+    "etoffait", "etoffames", "etoffant", "etoffas", "etoffasse", "etoffassent", "etoffasses",
+    "etoffassiez", "etoffassions", "etoffat", "etoffates", "etoffe", "etoffee", "etoffees",
+    "etoffent", "etoffer", "etoffera", "etofferai", "etofferaient", "etofferais", "etofferait",
+    "etofferas", "etofferent", "etofferez", "etofferiez", "etofferions", "etofferons",
+    "etofferont", "etoffes", "etoffez", "etoffiez", "etoffions", "etoffons", "etoilas", "etoilee",
+    "etoilees", "etoiler", "etoilez", "etoles", "etreinte", "etreintes", "evasement", "evasure",
+    "eventent", "eventerent", "eventrent", "evidement", "evincement", "evitement", "evocation",
+    "evolution", "examina", "examinai", "examinas", "examinat", "examined", "examinees",
+    "examinent", "examinera", "examinerai", "examineras", "examinez", "examiniez", "exaspera",
+    "exasperai", "exasperaient", "exasperais", "exasperait", "exasperames", "exasperant",
+    "exasperante", "exasperantes", "exasperants", "exasperas", "exasperasse", "exasperassent",
+    "exasperasses", "exasperassiez", "exasperassions", "exasperat", "exasperate", "exasperated",
+    "exasperates", "exasperating", "exasperation", "exasperations", "exasperiez", "exasperions",
+    "exasperons", "excellant", "excellee", "excellence", "excellences", "excellency",
+    "excellently", "excellents", "exciser", "excises", "excrement", "excrementeux", "excrementiel",
+    "excrementielle", "excrementielles", "excrementiels", "excrements", "excruciatingly",
+    "excusas", "excused", "excusee", "excusees", "excusera", "excusez", "execution", "exhausse",
+    "exhaussee", "exhausser", "exhausses", "exhaussez", "exhaust", "exhausteur", "exhaustif",
+    "exhausts", "expedience", "expediences", "expediency", "experienced", "experimente", "expier",
+    "expirer", "expliqua", "expliquai", "expliquas", "expliquat", "explique", "expliquee",
+    "expliquees", "expliquent", "expliquera", "expliquerai", "expliqueras", "expliques",
+    "expliquez", "expliquiez", "exploding", "exploit", "exploita", "exploitabilite", "exploitable",
+    "exploitables", "exploitai", "exploitaient", "exploitais", "exploitait", "exploitames",
+    "exploitant", "exploitante", "exploitantes", "exploitants", "exploitas", "exploitasse",
+    "exploitassent", "exploitasses", "exploitassiez", "exploitassions", "exploitat", "exploitates",
+    "exploitation", "exploitations", "exploitative", "exploite", "exploited", "exploitee",
+    "exploitees", "exploitent", "exploiter", "exploitera", "exploiterai", "exploiteraient",
+    "exploiterais", "exploiterait", "exploiteras", "exploiterent", "exploiterez", "exploiteriez",
+    "exploiterions", "exploiterons", "exploiteront", "exploiters", "exploites", "exploiteur",
+    "exploiteurs", "exploiteuse", "exploiteuses", "exploitez", "exploitiez", "exploiting",
+    "exploitions", "exploitons", "exploits", "exploriez", "exploring", "explorions", "explosa",
+    "explosai", "explosaient", "explosais", "explosait", "explosames", "explosant", "explosas",
+    "explosasse", "explosassent", "explosasses", "explosassiez", "explosassions", "explosat",
+    "explosates", "explose", "explosee", "explosees", "explosent", "exploser", "explosera",
+    "exploserai", "exploseraient", "exploserais", "exploserait", "exploseras", "exploserent",
+    "exploserez", "exploseriez", "exploserions", "exploserons", "exploseront", "exploses",
+    "exploseur", "exploseurs", "explosez", "explosons", "exposiez", "exposing", "exposions",
+    "exposition", "expositions", "expository", "exprima", "exprimai", "exprimas", "exprimat",
+    "exprime", "exprimee", "exprimees", "expriment", "exprimera", "exprimerai", "exprimeras",
+    "exprimes", "exprimez", "exprimiez", "extremal", "extremale", "extremales", "extremaux",
+    "extremism", "extremisme", "extremisms", "extremist", "extremiste", "extremistes",
+    "extremists", "extremite", "extremites", "extremities", "extremity", "extremitys", "extremum",
+    "extremums", "fable", "faceting", "facile", "facing", "facon", "faconde", "faconna",
+    "faconnage", "faconnai", "faconnaient", "faconnais", "faconnait", "faconnames", "faconnant",
+    "faconnas", "faconnasse", "faconnassent", "faconnasses", "faconnassiez", "faconnassions",
+    "faconnat", "faconnates", "faconne", "faconnee", "faconnees", "faconnement", "faconnements",
+    "faconnent", "faconner", "faconnera", "faconnerai", "faconneraient", "faconnerais",
+    "faconnerait", "faconneras", "faconnerent", "faconnerez", "faconneriez", "faconnerions",
+    "faconnerons", "faconneront", "faconnes", "faconnez", "faconnier", "faconniere", "faconnieres",
+    "faconniers", "faconniez", "faconnions", "faconnons", "facons", "factored", "factorerie",
+    "factuel", "factuelle", "factuelles", "factuels", "factura", "facturai", "facturaient",
+    "facturais", "facturait", "facturames", "facturant", "facturas", "facturasse", "facturassent",
+    "facturasses", "facturassiez", "facturassions", "facturat", "facturates", "facturier",
+    "facturiere", "facturieres", "facturiers", "facturiez", "facturions", "facturons", "faibli",
+    "faiblie", "faiblisse", "faiblisses", "faiblissez", "failing", "faillasse", "faille",
+    "failles", "faillisse", "faine", "fairer", "fairness", "fairs", "fairy", "faisait", "faisals",
+    "faisans", "faite", "faking", "falcon", "falconer", "falconers", "falconide", "falconides",
+    "falconry", "falconrys", "falcons", "falots", "familles", "fanatic", "fanning", "fantasia",
+    "fantassin", "farce", "farces", "faring", "farte", "farterent", "fartes", "farting", "fasse",
+    "fasting", "fastness", "fatigua", "fatiguai", "fatiguaient", "fatiguais", "fatiguait",
+    "fatiguames", "fatiguant", "fatiguas", "fatiguasse", "fatiguassent", "fatiguasses",
+    "fatiguassiez", "fatiguassions", "fatiguat", "fatiguates", "fatiguiez", "fatiguing",
+    "fatiguions", "fatiguons", "fating", "fatness", "faucilles", "faulting", "faussa", "fausser",
+    "fausset", "faussez", "fauteur", "fauteurs", "fawning", "faxing", "fazing", "feature",
+    "fecial", "feedbag", "feedbags", "feeling", "feinted", "feinting", "feler", "felicia",
+    "felicias", "felinite", "felon", "femelles", "fendilles", "fending", "fenestre", "fenetra",
+    "fenetrer", "fenetrez", "feriales", "fermete", "fermette", "ferrement", "ferreting", "ferrite",
+    "feter", "fetus", "feuding", "feuilla", "feuillages", "feuillai", "feuillais", "feuillames",
+    "feuillas", "feuillat", "feuillates", "feuillees", "feuillent", "feuiller", "feuillera",
+    "feuilleras", "feuillet", "feuilleta", "feuilletas", "feuillete", "feuilletes", "feuilletis",
+    "feuillets", "feuillez", "feuilliez", "feuillons", "feuillu", "feuillue", "feuillues",
+    "feuillures", "feuillus", "feulees", "feules", "feutre", "feverishly", "feves", "fevier",
+    "fiable", "fibre", "fibroscope", "fiere", "figue", "figura", "figured", "figurer", "figurez",
+    "filles", "finding", "fineness", "finer", "finie", "fining", "finira", "finis", "finit",
+    "finking", "fitness", "fiver", "flagon", "flagons", "flaire", "flanconade", "flanons",
+    "flanque", "flapper", "flaqua", "flaquer", "flaquez", "flashas", "flashed", "flashee",
+    "flashees", "flasher", "flashers", "flashest", "flashez", "flashs", "flasque", "flats",
+    "flaunting", "fleshes", "flets", "flinging", "flippy", "flirting", "flits", "flitting",
+    "floats", "flocon", "floconna", "floconnai", "floconnaient", "floconnais", "floconnait",
+    "floconnames", "floconnant", "floconnas", "floconnasse", "floconnassent", "floconnasses",
+    "floconnassiez", "floconnassions", "floconnat", "floconnates", "floconne", "floconnee",
+    "floconnees", "floconnent", "floconner", "floconnera", "floconnerai", "floconneraient",
+    "floconnerais", "floconnerait", "floconneras", "floconnerent", "floconnerez", "floconneriez",
+    "floconnerions", "floconnerons", "floconneront", "floconnes", "floconneuse", "floconneuses",
+    "floconneux", "floconnez", "floconniez", "floconnions", "floconnons", "flocons", "floes",
+    "flogs", "flood", "flops", "flore", "floss", "flottement", "floua", "flouer", "flouez",
+    "flour", "flous", "flouse", "flout", "flouts", "flouve", "flouze", "flows", "fluor", "flushes",
+    "foible", "foire", "foisting", "follement", "fonce", "fonces", "fondement", "fonte", "fontes",
+    "foosball", "foosballs", "footfall", "footfalls", "foothill", "foots", "forates", "forbes",
+    "forca", "forcas", "forced", "forcees", "forcement", "forceps", "forcer", "forcerent",
+    "forcez", "forci", "forcie", "forcies", "forcis", "foree", "forees", "foremen", "forerent",
+    "fores", "foret", "forets", "forewent", "forge", "forgerent", "forges", "forgivable", "forme",
+    "forment", "formerent", "formes", "formidably", "formulable", "formulae", "formulai",
+    "formulaic", "formulais", "formulait", "formulasse", "formulate", "forth", "forties", "forts",
+    "forty", "fortys", "fouailles", "foudre", "fouillas", "fouille", "fouillee", "fouillees",
+    "fouiller", "fouilles", "fouillez", "fouillis", "fouisseur", "fourailla", "fouraillai",
+    "fouraillaient", "fouraillais", "fouraillait", "fouraillames", "fouraillant", "fouraillas",
+    "fouraillasse", "fouraillassent", "fouraillasses", "fouraillassiez", "fouraillassions",
+    "fouraillat", "fouraillates", "fouraille", "fouraillee", "fouraillees", "fouraillent",
+    "fourailler", "fouraillera", "fouraillerai", "fourailleraient", "fouraillerais",
+    "fouraillerait", "fourailleras", "fouraillerent", "fouraillerez", "fourailleriez",
+    "fouraillerions", "fouraillerons", "fourailleront", "fourailles", "fouraillez", "fourailliez",
+    "fouraillions", "fouraillons", "fourbisseur", "fourmilier", "fourmiliere", "fourmilieres",
+    "fourmiliers", "fourmilion", "fourmislions", "fournisse", "fournissent", "fournisses",
+    "fournissez", "fourre", "foute", "foutes", "foutra", "foutrement", "foutrez", "foutue",
+    "foutus", "fractale", "fractura", "fracturai", "fracturas", "fracturat", "fracturation",
+    "fracturations", "fractured", "fracturent", "fracturer", "fracturera", "fracturerai",
+    "fractureraient", "fracturerais", "fracturerait", "fractureras", "fracturerent", "fracturerez",
+    "fractureriez", "fracturerions", "fracturerons", "fractureront", "fracturez", "fracturiez",
+    "fraisais", "fraisure", "frape", "frappa", "frappera", "frappeur", "frappez", "frayure",
+    "freon", "fretilles", "friend", "friended", "friends", "frigidly", "fringing", "frire",
+    "frisais", "friture", "frolement", "fronting", "frottais", "frottas", "frottement", "frottes",
+    "froue", "frustra", "frustrai", "frustraient", "frustrais", "frustrait", "frustrames",
+    "frustrant", "frustrante", "frustrantes", "frustrants", "frustras", "frustrasse",
+    "frustrassent", "frustrasses", "frustrassiez", "frustrassions", "fumure", "fusilles", "fusse",
+    "fustanelle", "futurs", "gabbled", "gabled", "gache", "gagerent", "gagerez", "gaging",
+    "gaiement", "galberent", "galberez", "galejer", "galene", "galerie", "galerien", "galeriens",
+    "galeries", "galerne", "galeruque", "galore", "galure", "gambled", "gaming", "garbed",
+    "garble", "garbles", "garerent", "garerez", "gargled", "garnement", "gashing", "gasses",
+    "gassing", "gaterent", "gaterez", "gating", "gaucher", "gauchi", "gauchie", "gaucho",
+    "gaulerent", "gaulerez", "gaverent", "gaverez", "gazerent", "gazerez", "gazing", "geant",
+    "geins", "gelasses", "gelerent", "gelerez", "gelled", "geller", "gellers", "gelure", "gelures",
+    "gemie", "gemir", "gemis", "gemmation", "generais", "generales", "generalisa", "generalisai",
+    "generalisas", "generalisat", "generalisates", "generalise", "generalisee", "generalisees",
+    "generaliser", "generalises", "generalisez", "generalisiez", "generalite", "generalites",
+    "generalities", "generality", "generalitys", "generalization", "generalizations", "generalize",
+    "generalized", "generalizes", "generalizing", "generals", "genesique", "genesiques", "genetic",
+    "genetique", "genetiquement", "genetiques", "genitale", "gentilles", "gentillets",
+    "gentillette", "george", "gestating", "gestion", "glacerie", "glaises", "glanement", "glassed",
+    "glasss", "glint", "glisses", "globale", "globales", "globes", "globular", "globuleuse",
+    "globuleux", "globulin", "globulines", "glosses", "glycere", "glyceride", "glycerie",
+    "glycerin", "glycerine", "gobbles", "gonda", "goodbys", "gorgea", "gorged", "gorger", "gorget",
+    "gorgez", "goring", "gorse", "gossasse", "gouge", "graceful", "grandement", "grasping",
+    "grassement", "grasses", "gratefully", "graticule", "grattecul", "grattement", "gratture",
+    "gravaient", "gravirent", "gravitent", "greement", "greffe", "greverent", "grievement",
+    "griffa", "griffer", "griffez", "griffu", "griffue", "grosserie", "grosses", "grossest",
+    "grossisse", "grossisses", "grossissez", "grossiste", "grossness", "grossnesss", "grotte",
+    "guede", "gueee", "guere", "guete", "gueze", "guipe", "gustation", "gustations", "gynecologie",
+    "gynecologique", "gynecology", "gynecologys", "haemoglobin", "haemoglobins", "haling",
+    "halving", "hamming", "harding", "haring", "harking", "harle", "harping", "harts", "hating",
+    "hautin", "haves", "hawing", "haying", "haziness", "hazing", "heady", "heard", "hears",
+    "hearst", "hearth", "heartiness", "hearty", "heave", "heavenss", "heavies", "heaviest",
+    "heaving", "hello", "hells", "hematemese", "hematimetre", "hematite", "hematose",
+    "hemoglobins", "hemorroidaire", "hemorroidal", "hemorroidale", "hemorroidales", "hemorroidaux",
+    "hepatomegalie", "heres", "heroicite", "hetre", "hetres", "hides", "hikes", "hiles", "hines",
+    "hires", "historie", "historiee", "historisme", "hived", "hiver", "hivers", "hiving",
+    "hoariness", "holidayed", "hongrer", "honorables", "honorais", "honorames", "honorasses",
+    "honorates", "honore", "honored", "honoree", "honorera", "honores", "honorez", "horne",
+    "horned", "hornes", "horribly", "horus", "houas", "houes", "hourd", "houri", "houris", "huart",
+    "huile", "humaine", "humait", "humane", "humanisa", "humanise", "humanisee", "humaniser",
+    "humanises", "humanisez", "humanism", "humanisme", "humanist", "humaniste", "humanistes",
+    "humanists", "humanities", "humanity", "humanitys", "humanize", "humanized", "humanizer",
+    "humanizes", "humanoide", "humant", "humidite", "hunting", "hunts", "hurdle", "hurds", "hurla",
+    "hurled", "hurler", "hurley", "hurlez", "hurling", "hurls", "hurst", "hursts", "hypocondre",
+    "hypocondriaque", "hypocondriaques", "hypocondrie", "hypotendu", "hypotendue", "hypotendues",
+    "hypotendus", "hypotension", "hypotenuse", "hypotenuses", "hypothermie", "hysterique",
+    "ibuprofens", "ideas", "ideel", "idess", "idles", "imageai", "imageais", "imageait", "imagee",
+    "imager", "imagera", "imagerai", "imagerais", "imagerait", "imageras", "imagerez", "imageriez",
+    "imagery", "imagerys", "imagiere", "impassable", "impassible", "impassibles", "impetrante",
+    "implanta", "implorante", "importa", "importable", "importait", "importasse", "importat",
+    "importates", "importateur", "importateurs", "importation", "importations", "importatrice",
+    "importatrices", "imported", "importent", "importer", "importez", "imports", "importunate",
+    "importune", "importunee", "importunite", "imposable", "imposante", "impossibly", "imposte",
+    "impotence", "impotente", "inaction", "inamissible", "inappropriate", "inappropriately",
+    "incense", "incensed", "incenses", "inception", "incline", "incomprehensibly",
+    "inconsciemment", "indefiniment", "indereglable", "indereglables", "indiction", "indigence",
+    "indigences", "indigene", "indigenes", "indigenisme", "indigeniste", "indigenous", "indigent",
+    "indigente", "indigentes", "indigents", "indigeste", "indigestes", "indigestible",
+    "indigestion", "indigestions", "indigete", "indigna", "indignai", "indignaient", "indignais",
+    "indignait", "indignames", "indignant", "indignantly", "indignas", "indignasse",
+    "indignassent", "indignasses", "indignassiez", "indignassions", "indignat", "indignates",
+    "indignation", "indignations", "indigniez", "indignions", "indignite", "indignites",
+    "indignities", "indignity", "indignitys", "indignons", "indiqua", "indiquai", "indiquaient",
+    "indiquais", "indiquait", "indiquames", "indiquant", "indiquas", "indiquasse", "indiquassent",
+    "indiquasses", "indiquassiez", "indiquassions", "indiquat", "indiquates", "indiquiez",
+    "indiquions", "indiquons", "induction", "induline", "indurer", "inepte", "ineptes", "inerme",
+    "inertia", "inertial", "inertias", "inertie", "inertiel", "inerties", "inertly", "inertness",
+    "inertnesss", "inetendu", "inextensible", "inextensibles", "infantes", "infarction",
+    "infectiez", "infecting", "infectious", "infectons", "infere", "inferee", "inferees",
+    "inference", "inferences", "inferent", "inferential", "inferer", "inferera", "infererai",
+    "infereraient", "infererais", "infererait", "infereras", "infererent", "infererez",
+    "infereriez", "infererions", "infererons", "infereront", "inferes", "inferez", "infestions",
+    "infiltrating", "infiltrator", "infirmation", "infirmations", "infirment", "infirmer",
+    "infirmera", "infirmerai", "infirmeraient", "infirmerais", "infirmerait", "infirmeras",
+    "infirmerent", "infirmerez", "infirmerie", "infirmeries", "infirmeriez", "infirmerions",
+    "infirmerons", "infirmeront", "infirmiez", "inflation", "inflection", "inflections",
+    "infliction", "informassions", "informatifs", "informatisas", "informatises", "informatisions",
+    "informatisons", "informatives", "informerions", "informions", "infraction", "ingera",
+    "ingerable", "ingerables", "ingerai", "ingeraient", "ingerais", "ingerait", "ingerames",
+    "ingerant", "ingeras", "ingerasse", "ingerassent", "ingerasses", "ingerassiez", "ingerassions",
+    "ingerat", "ingerates", "ingerent", "ingeriez", "ingerions", "ingerons", "ingestion",
+    "ingredient", "ingredients", "ingres", "ingresque", "ingress", "ingresses", "ingression",
+    "ingresss", "inhalates", "inhalator", "inhale", "inhaled", "inhalee", "inhalera", "inhales",
+    "inhalez", "inhere", "inhered", "inherence", "inherent", "inherente", "inherentes",
+    "inherently", "inherents", "inheres", "inique", "iniquement", "iniques", "injecting",
+    "injectons", "injure", "inline", "innomine", "inoperable", "inquire", "insatisfaisant",
+    "insatisfaisante", "insatisfaisantes", "insatisfaisants", "insemine", "insense", "insensee",
+    "insensees", "insenses", "insere", "inseree", "inserees", "inserent", "inserer", "inserera",
+    "insererai", "insereraient", "insererais", "insererait", "insereras", "insererent",
+    "insererez", "insereriez", "insererions", "insererons", "insereront", "inseres", "inserez",
+    "inserted", "insertion", "insigne", "insignes", "insolite", "insomnia", "insomniac",
+    "insomnias", "insomnieux", "inspection", "instance", "insuffisant", "insuffisante",
+    "insuffisantes", "insuffisants", "insulaire", "insulate", "insulinase", "insulins", "insulte",
+    "insultee", "insulting", "insure", "insured", "insures", "insurgence", "insurger", "insuring",
+    "integrent", "intended", "intendeds", "intensif", "intensifia", "intensifiai",
+    "intensifiaient", "intensifiais", "intensifiait", "intensifiames", "intensifiant",
+    "intensifias", "intensifiasse", "intensifiassent", "intensifiasses", "intensifiassiez",
+    "intensifiassions", "intensifiat", "intensifiates", "intensification", "intensifications",
+    "intensifie", "intensified", "intensifiee", "intensifiees", "intensifient", "intensifier",
+    "intensifiera", "intensifierai", "intensifieraient", "intensifierais", "intensifierait",
+    "intensifieras", "intensifierent", "intensifierez", "intensifieriez", "intensifierions",
+    "intensifierons", "intensifieront", "intensifiers", "intensifies", "intensifiez",
+    "intensifiiez", "intensifiions", "intensifions", "intensifs", "intensify", "intensifying",
+    "intensite", "intensites", "intensities", "intensity", "intensitys", "intensive",
+    "intensively", "intensivement", "intensives", "intent", "intente", "intentee", "intentees",
+    "intentent", "intenter", "intentera", "intenterai", "intenteraient", "intenterais",
+    "intenterait", "intenteras", "intenterent", "intenterez", "intenteriez", "intenterions",
+    "intenterons", "intenteront", "intentes", "intentez", "intention", "interact", "interacting",
+    "intercept", "interdit", "interessa", "interessai", "interessaient", "interessais",
+    "interessait", "interessames", "interessant", "interessante", "interessantes", "interessants",
+    "interessas", "interessasse", "interessassent", "interessasses", "interessassiez",
+    "interessassions", "interessat", "interessates", "interesse", "interessee", "interessees",
+    "interessement", "interessements", "interessent", "interesser", "interessera", "interesserai",
+    "interesseraient", "interesserais", "interesserait", "interesseras", "interesserent",
+    "interesserez", "interesseriez", "interesserions", "interesserons", "interesseront",
+    "interesses", "interessez", "interessiez", "interessions", "interessons", "interest",
+    "interested", "interesting", "interestingly", "interests", "interet", "interets", "interject",
+    "interjeta", "interjete", "interjeter", "interment", "intern", "interna", "internai",
+    "internait", "internal", "internant", "internas", "internat", "internats", "interne",
+    "interned", "internee", "internees", "internent", "interner", "internera", "internes",
+    "interneship", "interneships", "internet", "internez", "interniez", "internist", "internment",
+    "interns", "interpele", "interpeler", "interred", "intersect", "intersecta", "intersectai",
+    "intersectaient", "intersectais", "intersectait", "intersectames", "intersectant",
+    "intersectas", "intersectasse", "intersectassent", "intersectasses", "intersectassiez",
+    "intersectassions", "intersectat", "intersectates", "intersecte", "intersected", "intersectee",
+    "intersectees", "intersectent", "intersecter", "intersectera", "intersecterai",
+    "intersecteraient", "intersecterais", "intersecterait", "intersecteras", "intersecterent",
+    "intersecterez", "intersecteriez", "intersecterions", "intersecterons", "intersecteront",
+    "intersectes", "intersectez", "intersectiez", "intersecting", "intersection", "intersections",
+    "intersectons", "intersectoriel", "intersectorielle", "intersectorielles", "intersectoriels",
+    "intersects", "intersession", "intersessions", "intersexualite", "intersexue", "intersexuel",
+    "intersexuelle", "intersexuelles", "intolerably", "intolerance", "intolerante", "intoning",
+    "intranet", "inuline", "invention", "invertebrate", "invertebrates", "invertebre",
+    "invertebree", "invertebrees", "invertebres", "inverted", "invoicing", "iodees", "iodique",
+    "irraisonnable", "irraisonne", "irraisonnee", "irraisonnees", "irraisonnes", "irrational",
+    "irrationalisme", "irrationaliste", "irrationalite", "irrationality", "irrationalitys",
+    "irrationally", "irrationals", "irrationnel", "irrationnelle", "irrationnellement",
+    "irrationnelles", "irrationnels", "ischemie", "ischemiee", "issuance", "issued", "issus",
+    "isthmique", "iterent", "itinerante", "itineraries", "itinerary", "ixees", "jamals", "jamars",
+    "jamba", "jambais", "jambas", "jambees", "jamber", "jambez", "jambs", "jamel", "james",
+    "jamie", "jamies", "jamis", "jasais", "javela", "jerkin", "jerkins", "jester", "jetee",
+    "jetes", "jeteur", "jetez", "joindra", "joindrez", "jouas", "joues", "jougs", "jouis",
+    "journalese", "journaliere", "journalisa", "journalisai", "journalisas", "journalisat",
+    "journalisates", "journalise", "journalisee", "journalisees", "journaliser", "journalises",
+    "journalisez", "journalisiez", "journalism", "journalisme", "journalisms", "journalistic",
+    "journalists", "journey", "juridisme", "justification", "justificative", "juter", "kecks",
+    "kicky", "kidneys", "kilning", "kindest", "kindles", "kindliness", "kindreds", "kinking",
+    "kinks", "kinneys", "kipling", "kirks", "laboratories", "laboratory", "lacked", "lamentably",
+    "lamentasse", "lamiers", "lancage", "lancates", "lancees", "lancets", "lanceuses", "langage",
+    "langages", "lange", "langeates", "langee", "language", "languete", "languettes", "langueyage",
+    "langueye", "langui", "languide", "languie", "lanieres", "laquage", "largage", "largue",
+    "lasing", "latter", "laver", "lavettes", "layettes", "lefter", "leger", "leper", "lepre",
+    "lepres", "leser", "lessie", "lessiva", "lessiver", "lessivez", "lester", "lethargy",
+    "lethargys", "lette", "lettes", "lettra", "lettras", "lettrees", "lettrer", "lettrez", "levee",
+    "levees", "level", "levera", "leves", "levez", "levier", "levies", "levure", "levures",
+    "lexer", "liaison", "liberatoire", "libre", "libres", "licenced", "licencie", "license",
+    "lievre", "lievres", "lifeless", "liked", "liking", "lilting", "limbless", "limiers", "liming",
+    "limitless", "linette", "linguale", "lingue", "lining", "linked", "linottes", "linting",
+    "liquida", "liquider", "liquidez", "liquids", "lires", "lisieres", "lisles", "listees",
+    "listens", "listers", "listes", "listing", "listlessly", "litee", "litees", "liter", "liters",
+    "lites", "lithe", "litieres", "litter", "littles", "littlest", "liure", "liures", "liver",
+    "livrais", "livre", "livres", "locked", "lofting", "longue", "loosing", "loping", "loura",
+    "lourda", "lourder", "lourdez", "loure", "louree", "louvettes", "lover", "loving", "lowing",
+    "lucked", "luette", "lugeates", "lumbered", "lumbers", "lunees", "lunetier", "lunetiers",
+    "lunette", "lunettier", "lurette", "lutte", "lutter", "luttes", "lynette", "lynettes",
+    "lynnettes", "machine", "machonne", "machure", "macing", "macque", "macquee", "macquees",
+    "macquent", "macquer", "macquera", "macquerai", "macqueraient", "macquerais", "macquerait",
+    "macqueras", "macquerent", "macquerez", "macqueriez", "macquerions", "macquerons",
+    "macqueront", "macques", "macquez", "macre", "macrographie", "macron", "macroure", "madman",
+    "madre", "maiman", "mains", "maire", "malade", "maladif", "maladive", "malaire", "malavise",
+    "malavisee", "malavisees", "malin", "malinger", "malle", "maltaise", "maltaises", "mamas",
+    "mammography", "mammographys", "manage", "managea", "manageas", "managed", "managee",
+    "managees", "manager", "managera", "manageras", "managers", "manages", "managez", "mangue",
+    "mangues", "maniee", "maniera", "manierez", "manique", "maniques", "manoque", "manoquee",
+    "manoquees", "manoquent", "manoquer", "manoquera", "manoquerai", "manoqueraient",
+    "manoquerais", "manoquerait", "manoqueras", "manoquerent", "manoquerez", "manoqueriez",
+    "manoquerions", "manoquerons", "manoqueront", "manoques", "manoquez", "manqua", "manquai",
+    "manquaient", "manquais", "manquait", "manquames", "manquant", "manquante", "manquantes",
+    "manquants", "manquas", "manquasse", "manquassent", "manquasses", "manquassiez",
+    "manquassions", "manquat", "manquates", "manquiez", "manquions", "manquons", "mansuetude",
+    "manuel", "manuela", "manuelas", "manuelin", "manuelle", "manuellement", "manuelles",
+    "manuels", "maque", "maquee", "maquees", "maquent", "maquer", "maquera", "maquerai",
+    "maqueraient", "maquerais", "maquerait", "maqueras", "maquereau", "maquereauta",
+    "maquereautai", "maquereautaient", "maquereautais", "maquereautait", "maquereautames",
+    "maquereautant", "maquereautas", "maquereautasse", "maquereautassent", "maquereautasses",
+    "maquereautassiez", "maquereautassions", "maquereautat", "maquereautates", "maquereaute",
+    "maquereautee", "maquereautees", "maquereautent", "maquereauter", "maquereautera",
+    "maquereauterai", "maquereauteraient", "maquereauterais", "maquereauterait", "maquereauteras",
+    "maquereauterent", "maquereauterez", "maquereauteriez", "maquereauterions", "maquereauterons",
+    "maquereauteront", "maquereautes", "maquereautez", "maquereautiez", "maquereautions",
+    "maquereautons", "maquereaux", "maquerella", "maquerellai", "maquerellaient", "maquerellais",
+    "maquerellait", "maquerellames", "maquerellant", "maquerellas", "maquerellasse",
+    "maquerellassent", "maquerellasses", "maquerellassiez", "maquerellassions", "maquerellat",
+    "maquerellates", "maquerelle", "maquerellee", "maquerellees", "maquerellent", "maquereller",
+    "maquerellera", "maquerellerai", "maquerelleraient", "maquerellerais", "maquerellerait",
+    "maquerelleras", "maquerellerent", "maquerellerez", "maquerelleriez", "maquerellerions",
+    "maquerellerons", "maquerelleront", "maquerelles", "maquerellez", "maquerelliez",
+    "maquerellions", "maquerellons", "maquerent", "maquerez", "maqueriez", "maquerions",
+    "maquerons", "maqueront", "maques", "maquette", "maquettes", "maquettiste", "maquettistes",
+    "maquez", "maratha", "marathas", "marathe", "marathi", "marathis", "marble", "marbled",
+    "marbles", "marbra", "marbrai", "marbraient", "marbrais", "marbrait", "marbrames", "marbrant",
+    "marbras", "marbrasse", "marbrassent", "marbrasses", "marbrassiez", "marbrassions", "marbrat",
+    "marbrates", "marbrier", "marbriere", "marbrieres", "marbriers", "marbriez", "marbrions",
+    "marbrons", "marbrure", "marbrures", "maree", "marge", "margret", "margrethe", "margrethes",
+    "margrets", "marie", "marin", "marion", "marking", "marlon", "marne", "marniere", "maroon",
+    "marquas", "marquee", "marquees", "marquent", "marquer", "marquera", "marquerai",
+    "marqueraient", "marquerais", "marquerait", "marqueras", "marquerent", "marquerez",
+    "marqueriez", "marquerions", "marquerons", "marqueront", "marquesas", "marquesass",
+    "marquesses", "marquesss", "marqueta", "marquetai", "marquetaient", "marquetais", "marquetait",
+    "marquetames", "marquetant", "marquetas", "marquetasse", "marquetassent", "marquetasses",
+    "marquetassiez", "marquetassions", "marquetat", "marquetates", "marquete", "marquetee",
+    "marquetees", "marqueter", "marqueterent", "marqueterie", "marqueteries", "marquetes",
+    "marqueteur", "marqueteurs", "marquetez", "marquetiez", "marquetions", "marquetons",
+    "marquetry", "marquetrys", "marquette", "marquettent", "marquettera", "marquetterai",
+    "marquetteraient", "marquetterais", "marquetterait", "marquetteras", "marquetterez",
+    "marquetteriez", "marquetterions", "marquetterons", "marquetteront", "marquettes", "marqueur",
+    "marqueurs", "marqueuse", "marqueuses", "marquez", "marquezs", "marquis", "marra", "marred",
+    "marrees", "marrent", "marrer", "marrera", "marrerai", "marreraient", "marrerais", "marrerait",
+    "marreras", "marrerent", "marrerez", "marreriez", "marrerions", "marrerons", "marreront",
+    "marrez", "marri", "marrie", "marrow", "marry", "martagon", "marte", "martin", "martre",
+    "martres", "masking", "masque", "masquee", "masquees", "masquent", "masquer", "masquera",
+    "masquerade", "masqueraded", "masquerader", "masqueraders", "masquerades", "masquerading",
+    "masquerai", "masqueraient", "masquerais", "masquerait", "masqueras", "masquerent",
+    "masquerez", "masqueriez", "masquerions", "masquerons", "masqueront", "masques", "masquez",
+    "massage", "massier", "massiere", "massieres", "massiers", "massiez", "massivite", "matie",
+    "matiere", "matina", "mating", "matir", "matis", "matit", "matron", "maure", "mavin", "maxing",
+    "mayan", "meager", "meander", "meanders", "meaner", "medecineball", "medecineballs",
+    "medecines", "medellins", "medial", "mediale", "mediales", "medianes", "mediate", "mediated",
+    "mediates", "mediation", "mediations", "mediator", "medicaids", "medicalisa", "medicalise",
+    "medicalises", "medically", "medicare", "medicares", "medicate", "medicated", "medicates",
+    "medicating", "medicinal", "medicinale", "medicinales", "medicinally", "medicinaux",
+    "medicinier", "medicis", "medievales", "medisames", "medisates", "meditames", "meditates",
+    "meditation", "meditations", "mediter", "melaena", "melange", "melangea", "melangeai",
+    "melangeas", "melangeat", "melangee", "melangees", "melangent", "melangera", "melangerai",
+    "melangeras", "melanges", "melangeur", "melangeurs", "melangez", "melangiez", "melanie",
+    "melanies", "melent", "melera", "melinite", "member", "members", "membrees", "membru",
+    "membrue", "membrues", "memere", "menaca", "menaced", "menacees", "menacer", "menacera",
+    "menaceras", "menacez", "menade", "menage", "menagea", "menageai", "menageais", "menageas",
+    "menageat", "menagee", "menagees", "menagent", "menageons", "menager", "menagera", "menagerai",
+    "menagerais", "menageras", "menageres", "menagerez", "menagerie", "menageries", "menagerons",
+    "menages", "menagez", "menames", "menander", "menanders", "menates", "menders", "meninge",
+    "meningee", "meningees", "meninges", "meningiome", "meningitique", "mentant", "merced",
+    "merceds", "mergers", "mesange", "mesanges", "messager", "messagers", "mestre", "metayers",
+    "meteo", "metra", "metrai", "metre", "mette", "mettle", "mettra", "mettrait", "mettras",
+    "mettrez", "mexicalis", "migraient", "miking", "mille", "minages", "minates", "miniere",
+    "minuet", "minuets", "minuses", "minuta", "minutas", "minuted", "minutees", "minuter",
+    "minutest", "minutez", "minutie", "minuties", "missive", "missives", "mistaken", "moaning",
+    "moans", "moches", "moelle", "moies", "moine", "moines", "moisie", "moitant", "moite",
+    "moitee", "moitiez", "moitir", "moitis", "moitit", "mollet", "molli", "mollie", "mollo",
+    "molls", "molly", "moments", "mondant", "mongers", "monoacide", "monocyte", "monodie",
+    "monorime", "monotype", "monoxyle", "monoxyles", "montait", "montana", "montas", "montat",
+    "montent", "montes", "montrant", "monts", "montys", "monuments", "mooches", "mooing",
+    "mooning", "moons", "moping", "moraine", "morins", "morns", "morpheme", "morphisme", "moths",
+    "motile", "mottant", "mottle", "mottles", "mouchas", "mouchee", "mouchees", "moucher",
+    "mouchez", "moule", "mourning", "mouroir", "mouthes", "mouverent", "mowing", "muches", "murir",
+    "musicales", "mutin", "mutine", "mutiner", "mutite", "mutule", "narration", "nasal", "nation",
+    "native", "nattions", "naval", "negate", "negating", "negation", "negatived", "negatively",
+    "negatrice", "negligee", "negligent", "negligente", "negligentes", "negligents", "nettoyait",
+    "nettoyat", "nettoyates", "nictation", "nidation", "nique", "nitration", "nivation", "niveaux",
+    "noies", "noirs", "noises", "normals", "noshing", "notation", "notations", "notching",
+    "noting", "notres", "noueux", "nourrissant", "nourrissante", "nourrissantes", "nourrissants",
+    "nourrisse", "nourrissent", "nourrisses", "nourrissez", "nourrissions", "nouveaune",
+    "nouveaute", "novation", "nutation", "nutritionist", "nutritionists", "obvenir", "oeillere",
+    "oeilleres", "oeillet", "oeilleton", "oeilletonna", "oeilletonnage", "oeilletonnages",
+    "oeilletonnai", "oeilletonnaient", "oeilletonnais", "oeilletonnait", "oeilletonnames",
+    "oeilletonnant", "oeilletonnas", "oeilletonnasse", "oeilletonnassent", "oeilletonnasses",
+    "oeilletonnassiez", "oeilletonnassions", "oeilletonnat", "oeilletonnates", "oeilletonne",
+    "oeilletonnee", "oeilletonnees", "oeilletonnent", "oeilletonner", "oeilletonnera",
+    "oeilletonnerai", "oeilletonneraient", "oeilletonnerais", "oeilletonnerait", "oeilletonneras",
+    "oeilletonnerent", "oeilletonnerez", "oeilletonneriez", "oeilletonnerions", "oeilletonnerons",
+    "oeilletonneront", "oeilletonnes", "oeilletonnez", "oeilletonniez", "oeilletonnions",
+    "oeilletonnons", "oeillets", "oeillette", "oeillettes", "oeuvre", "ogles", "ombudsmen",
+    "oncles", "onglee", "onglees", "onglet", "onglets", "operative", "operator", "operators",
+    "operatrice", "ophtalmologie", "ophtalmologique", "opining", "oratoire", "ordonnanca",
+    "ordonnancai", "ordonnancaient", "ordonnancais", "ordonnancait", "ordonnancames",
+    "ordonnancant", "ordonnancas", "ordonnancasse", "ordonnancassent", "ordonnancasses",
+    "ordonnancassiez", "ordonnancassions", "ordonnancat", "ordonnancates", "ordonnanciez",
+    "ordonnancions", "ordonnancons", "oreillard", "oreillarde", "oreillardes", "oreillards",
+    "oreillon", "oreillons", "ormille", "ormilles", "orseille", "orseilles", "orthophonie",
+    "orthose", "orville", "orvilles", "oseille", "oseilles", "osteolithe", "osteopathie",
+    "osteopaths", "osteopathy", "osteopathys", "outage", "outages", "outragiez", "outraging",
+    "outragions", "outraient", "outrames", "outrates", "outre", "outstandingly", "outstaying",
+    "ouvra", "ouvrage", "ouvragea", "ouvrageai", "ouvrageaient", "ouvrageais", "ouvrageait",
+    "ouvrageames", "ouvrageant", "ouvrageas", "ouvrageasse", "ouvrageassent", "ouvrageasses",
+    "ouvrageassiez", "ouvrageassions", "ouvrageat", "ouvrageates", "ouvragee", "ouvragees",
+    "ouvragent", "ouvrageons", "ouvrager", "ouvragera", "ouvragerai", "ouvrageraient",
+    "ouvragerais", "ouvragerait", "ouvrageras", "ouvragerent", "ouvragerez", "ouvrageriez",
+    "ouvragerions", "ouvragerons", "ouvrageront", "ouvrages", "ouvragez", "ouvrer", "ouvrez",
+    "ouvrier", "ouvrira", "ouvris", "ouvrit", "ouvroir", "overbore", "overcharge", "overcharges",
+    "overcome", "overcoming", "overdo", "overdoes", "overdoing", "overdone", "overdue",
+    "overjoyed", "overjoying", "overrode", "overshared", "overt", "overtone", "overture",
+    "overtures", "overturn", "overuse", "overused", "overusing", "oxygena", "oxygener", "oxygenez",
+    "oxygens", "pacagez", "packing", "pagaient", "paienne", "paiens", "paient", "paies", "pails",
+    "paine", "paines", "paining", "paint", "painted", "painter", "painters", "paints", "pairement",
+    "pairle", "pairs", "paisible", "paisse", "paler", "pales", "palie", "palieres", "paliers",
+    "palle", "pallient", "palls", "palment", "palpitating", "pamaient", "pament", "pampers",
+    "panaient", "paniers", "panning", "pansait", "panse", "pansees", "pansent", "panser",
+    "panserent", "panses", "pante", "panted", "pantela", "pantelai", "pantelaient", "pantelais",
+    "pantelait", "pantelames", "pantelant", "pantelante", "pantelantes", "pantelants", "pantelas",
+    "pantelasse", "pantelassent", "pantelasses", "pantelassiez", "pantelassions", "pantelat",
+    "pantelates", "pantele", "pantelee", "pantelees", "panteler", "pantelerent", "panteles",
+    "pantelez", "panteliez", "pantelions", "pantelle", "pantellent", "pantellera", "pantellerai",
+    "pantelleraient", "pantellerais", "pantellerait", "pantelleras", "pantellerez", "pantelleriez",
+    "pantellerions", "pantellerons", "pantelleront", "pantelles", "pantelons", "pantene",
+    "pantenne", "panting", "paons", "papers", "papiers", "paques", "paquetates", "paquetees",
+    "paquetes", "paquette", "paquettent", "paquettera", "paquetterai", "paquetteraient",
+    "paquetterais", "paquetterait", "paquetteras", "paquetterez", "paquetteriez", "paquetterions",
+    "paquetterons", "paquetteront", "paquettes", "paradent", "paradez", "parafait", "parafent",
+    "parafez", "parage", "parages", "paraient", "parait", "paralegal", "paralegals", "paralytic",
+    "paralytics", "paralytique", "paralytiques", "paralyze", "paralyzes", "paralyzing",
+    "paraplegie", "paravent", "parbleu", "parcage", "parce", "pardonne", "pareage", "paree",
+    "parement", "parementa", "parementai", "parementaient", "parementais", "parementait",
+    "parementames", "parementant", "parementas", "parementasse", "parementassent", "parementasses",
+    "parementassiez", "parementassions", "parementat", "parementates", "paremente", "parementee",
+    "parementees", "parementent", "parementer", "parementera", "parementerai", "parementeraient",
+    "parementerais", "parementerait", "parementeras", "parementerent", "parementerez",
+    "parementeriez", "parementerions", "parementerons", "parementeront", "parementes",
+    "parementez", "parementiez", "parementions", "parementons", "parements", "parementure",
+    "parent", "parents", "parer", "parerent", "paressions", "pareuse", "parfais", "parfait",
+    "parfilent", "parfirent", "parfit", "pariage", "pariages", "pariaient", "pariait", "parians",
+    "pariant", "parie", "pariees", "parient", "parier", "paries", "pariions", "paring", "parions",
+    "parisiens", "parker", "parla", "parlai", "parlaient", "parlais", "parlait", "parlant",
+    "parlat", "parlayed", "parlays", "parlees", "parlement", "parlementa", "parlementai",
+    "parlementaient", "parlementaire", "parlementairement", "parlementaires", "parlementais",
+    "parlementait", "parlementames", "parlementant", "parlementarisme", "parlementas",
+    "parlementasse", "parlementassent", "parlementasses", "parlementassiez", "parlementassions",
+    "parlementat", "parlementates", "parlemente", "parlementee", "parlementees", "parlementent",
+    "parlementer", "parlementera", "parlementerai", "parlementeraient", "parlementerais",
+    "parlementerait", "parlementeras", "parlementerent", "parlementerez", "parlementeriez",
+    "parlementerions", "parlementerons", "parlementeront", "parlementes", "parlementez",
+    "parlementiez", "parlementions", "parlementons", "parlements", "parlent", "parlera",
+    "parlerai", "parleraient", "parlerais", "parlerait", "parleras", "parlerent", "parlerez",
+    "parleriez", "parlerions", "parlerons", "parleront", "parleur", "parleurs", "parleuse",
+    "parleuses", "parley", "parleyed", "parleying", "parleys", "parlez", "parlions", "parlor",
+    "parme", "parmenture", "parmentures", "parodient", "paroli", "parolier", "paroliers",
+    "paroling", "parquent", "parquettes", "parries", "parring", "parse", "parsed", "parsement",
+    "parser", "parsies", "parsing", "parsley", "parsleys", "partage", "partagea", "partageai",
+    "partageas", "partageat", "partagee", "partagees", "partagent", "partager", "partagera",
+    "partagerez", "partages", "partageur", "partageux", "partagiez", "partaient", "partait",
+    "partake", "partaken", "partaker", "partakes", "parte", "partent", "partes", "partez",
+    "partiels", "parties", "partiez", "parting", "partions", "partirent", "partirez", "parue",
+    "parurent", "parurieres", "parvenir", "parvenu", "parvenus", "parvienne", "parviennes",
+    "parvient", "parvinrent", "parvins", "parvint", "parvis", "passable", "passe", "passee",
+    "passel", "passement", "passementa", "passementai", "passementaient", "passementais",
+    "passementait", "passementames", "passementant", "passementas", "passementasse",
+    "passementassent", "passementasses", "passementassiez", "passementassions", "passementat",
+    "passementates", "passemente", "passementee", "passementees", "passementent", "passementer",
+    "passementera", "passementerai", "passementeraient", "passementerais", "passementerait",
+    "passementeras", "passementerent", "passementerez", "passementerie", "passementeries",
+    "passementeriez", "passementerions", "passementerons", "passementeront", "passementes",
+    "passementez", "passementier", "passementiere", "passementiers", "passementiez",
+    "passementions", "passementons", "passements", "passer", "passes", "passez", "passible",
+    "passibles", "passion", "pasted", "pataient", "pataugez", "patene", "patenes", "patent",
+    "patenta", "patentas", "patente", "patentee", "patentes", "patents", "patient", "patienta",
+    "patientai", "patientais", "patientas", "patientat", "patientee", "patientees", "patientent",
+    "patienter", "patientera", "patienterez", "patientes", "patientest", "patientez", "patiently",
+    "patientons", "paties", "patinae", "patinas", "patine", "patinee", "patinees", "patinent",
+    "patines", "patins", "pations", "patirent", "pattent", "paument", "paumiers", "paupers",
+    "paupiettes", "paused", "pavaient", "pavement", "pavements", "pavent", "pavions", "pawning",
+    "pawns", "payaient", "payement", "payements", "payent", "payeuse", "peaches", "pease", "peche",
+    "pechee", "pechees", "pechent", "pecher", "pechera", "pecherai", "pecheraient", "pecherais",
+    "pecherait", "pecheras", "pecherent", "pecheresse", "pecheresses", "pecherez", "pecherie",
+    "pecheries", "pecheriez", "pecherions", "pecherons", "pecheront", "pechers", "peches",
+    "pechette", "pecheur", "pecheurs", "pechez", "pedestre", "pediatric", "pediatrie", "pedicure",
+    "pedologie", "pedologue", "peignant", "peigne", "peignees", "peignes", "peina", "peinant",
+    "peindre", "peiner", "peinez", "peins", "peint", "peinte", "peintre", "peints", "pekine",
+    "pelais", "peles", "pelure", "pelves", "pence", "pencha", "penchai", "penchaient", "penchais",
+    "penchait", "penchames", "penchant", "penchants", "penchas", "penchasse", "penchassent",
+    "penchasses", "penchassiez", "penchassions", "penchat", "penchates", "penchiez", "penchions",
+    "penchons", "pendait", "pende", "pendent", "pendes", "pending", "pendra", "pendre", "pendrez",
+    "pends", "pendu", "pendue", "penes", "peniche", "peniches", "penises", "pennant", "penne",
+    "penning", "penologie", "pensa", "pensai", "pensais", "pensant", "pensas", "pensat", "pensera",
+    "penseur", "pensez", "pension", "pensionne", "pente", "pentes", "pepient", "perces", "perche",
+    "perched", "perchee", "perchees", "perchent", "percher", "perchera", "percherai",
+    "percheraient", "percherais", "percherait", "percheras", "percherent", "percherez",
+    "percheriez", "percherions", "percheron", "percheronne", "percheronnes", "percherons",
+    "percheront", "perches", "percheur", "percheuse", "perchez", "percu", "percue", "perde",
+    "perdes", "perdis", "perdra", "perdrez", "perdure", "perennant", "perenne", "peres", "peries",
+    "peris", "perites", "perking", "perks", "perlait", "perle", "perler", "perles", "perls",
+    "perms", "perone", "peronnelle", "peronnelles", "perore", "persane", "perse", "perses",
+    "persienne", "person", "persona", "personable", "personae", "personage", "personally",
+    "personas", "personnage", "personnel", "personnels", "persons", "perths", "perus", "peruviens",
+    "pesait", "peseacide", "pesees", "pesent", "peser", "peses", "pesse", "pestes", "petes",
+    "peteuse", "peteux", "petiole", "petrols", "peuchere", "phonologie", "phonologue", "pians",
+    "piaule", "piaulee", "piaulees", "piaulement", "piaulements", "piaulent", "piauler",
+    "piaulera", "piaulerai", "piauleraient", "piaulerais", "piaulerait", "piauleras", "piaulerent",
+    "piaulerez", "piauleriez", "piaulerions", "piaulerons", "piauleront", "piaules", "piaulez",
+    "piegeant", "pierrais", "pifes", "piges", "piglets", "pignes", "pikes", "pilas", "piled",
+    "pilee", "pilees", "piler", "pilet", "pilets", "pilez", "pilla", "pillas", "pille", "pilled",
+    "pillee", "pillees", "pillent", "piller", "pillera", "pillerai", "pilleraient", "pillerais",
+    "pillerait", "pilleras", "pillerent", "pillerez", "pilleriez", "pillerions", "pillerons",
+    "pilleront", "pilles", "pilleur", "pilleurs", "pilleuse", "pilleuses", "pillez", "pilulaire",
+    "pilulaires", "pilulier", "piluliers", "pinched", "pinches", "pines", "pinning", "pints",
+    "pioche", "pipes", "pipieres", "pipiers", "piquettes", "pires", "pirole", "piroles", "pises",
+    "pissa", "pissed", "pissera", "pisseur", "pissez", "pisss", "piste", "pister", "pites",
+    "piteuse", "piteux", "pives", "place", "placettes", "placing", "plage", "plagie", "plagues",
+    "plaguing", "plaice", "plaid", "plaide", "plaidee", "plaider", "plain", "plainates",
+    "plaindra", "plaindrai", "plaindras", "plaindrez", "plaindriez", "plaine", "plainee",
+    "plainees", "plainent", "plainer", "plainera", "plainerai", "plaineraient", "plainerais",
+    "plainerait", "plaineras", "plainerent", "plainerez", "plaineriez", "plainerions",
+    "plainerons", "plaineront", "plaines", "plainest", "plainez", "plainiez", "plainness",
+    "plainnesss", "plains", "plainte", "plaintes", "plaintif", "plaintiff", "plaintiffs",
+    "plaintifs", "plaintive", "plaintively", "plaintivement", "plaintives", "plaints", "plaire",
+    "plais", "plaise", "plait", "plaited", "plaiting", "planates", "plane", "planed", "planee",
+    "planees", "planeite", "planent", "planer", "planera", "planerai", "planeraient", "planerais",
+    "planerait", "planeras", "planerent", "planerez", "planeriez", "planerions", "planerons",
+    "planeront", "planes", "planet", "planetaire", "planetairement", "planetaires", "planetaria",
+    "planetarisation", "planetarise", "planetarium", "planetariums", "planetary", "planete",
+    "planetes", "planets", "planeur", "planeurs", "planez", "planeze", "planezes", "plangent",
+    "planiez", "planing", "planked", "planking", "plankings", "planned", "planner", "planners",
+    "planques", "planta", "plantage", "plantagenet", "plantagenets", "plantages", "plantai",
+    "plantaient", "plantain", "plantains", "plantaire", "plantaires", "plantais", "plantait",
+    "plantames", "plantant", "plantas", "plantasse", "plantassent", "plantasses", "plantassiez",
+    "plantassions", "plantat", "plantates", "plantation", "plantations", "plante", "planted",
+    "plantee", "plantees", "plantent", "planter", "plantera", "planterai", "planteraient",
+    "planterais", "planterait", "planteras", "planterent", "planterez", "planteriez",
+    "planterions", "planterons", "planteront", "planters", "plantes", "planteur", "planteurs",
+    "planteuse", "plantez", "plantiez", "plantigrade", "planting", "plantings", "plantions",
+    "plantoir", "plantoirs", "planton", "plantons", "plants", "plantule", "plantureuse",
+    "plantureusement", "plantureuses", "plantureux", "plaquas", "plaquates", "plaquee", "plaquees",
+    "plaquer", "plaquez", "plaste", "plaster", "plasterboard", "plasterboards", "plastered",
+    "plasterer", "plasterers", "plastering", "plasters", "plate", "plateau", "plateaued",
+    "plateauing", "plateaus", "plateaux", "platebande", "plated", "platee", "plateforme",
+    "plateformes", "plateful", "platefuls", "platelage", "platelet", "platelets", "platement",
+    "platen", "platens", "plateresque", "plates", "platesbandes", "platesformes", "plating",
+    "platte", "platter", "platters", "plattes", "playing", "playtex", "playtexs", "pleasure",
+    "pleintemps", "plenteous", "pleura", "pleurer", "pleurez", "pleurs", "pleutre", "pleuve",
+    "plevre", "pliante", "pliantes", "pliement", "pliements", "pliques", "plisse", "plisser",
+    "plissure", "pliure", "ploie", "plombiers", "plonking", "ploques", "pluie", "plumiers",
+    "plunging", "plunking", "pocha", "pocher", "pochez", "podding", "podiatry", "podologie",
+    "poemes", "poignais", "poignancy", "poignant", "poignants", "poigne", "poignee", "poignees",
+    "poignent", "poignes", "poignez", "poignis", "poignit", "poignites", "poignons", "poiles",
+    "poils", "poindre", "poing", "poings", "poins", "pointa", "pointas", "pointes", "pointing",
+    "pointu", "pointus", "pointy", "poirets", "poiriers", "poise", "poised", "poising", "poisoner",
+    "poisoners", "poisse", "poisser", "poisson", "poitevine", "poitiers", "poivrais", "poles",
+    "polirais", "politise", "polls", "polypiers", "pomade", "pomading", "pommada", "pommader",
+    "pommadez", "pommas", "pommee", "pommees", "pommel", "pommels", "pommer", "pommez", "pommier",
+    "pommiers", "pomologie", "pomologue", "pompees", "pompeiis", "pomper", "pompera", "pomperas",
+    "pompes", "pompeys", "pompiere", "pompieres", "pompiez", "pompions", "pondrais", "pondre",
+    "ponds", "pontiers", "ponts", "poppers", "poppies", "popsicle", "poquerais", "porche",
+    "portage", "portaged", "portages", "portais", "portes", "portiers", "poserais", "positing",
+    "position", "positively", "positivite", "posse", "possibilities", "possibility",
+    "possibilitys", "possibly", "postiers", "postponing", "postpose", "postposee", "postposees",
+    "postposent", "postposer", "postposera", "postposerai", "postposeraient", "postposerais",
+    "postposerait", "postposeras", "postposerent", "postposerez", "postposeriez", "postposerions",
+    "postposerons", "postposeront", "postposes", "postposez", "potence", "potiers", "potine",
+    "potpies", "pouching", "pouciers", "pouding", "poudings", "poudrai", "poudrais", "poudrait",
+    "poudras", "poudrerais", "pouffais", "pouncing", "pouring", "pourpier", "pourpra", "pourprai",
+    "pourpraient", "pourprais", "pourprait", "pourprames", "pourprant", "pourpras", "pourprasse",
+    "pourprassent", "pourprasses", "pourprassiez", "pourprassions", "pourprat", "pourprates",
+    "pourpriez", "pourprin", "pourprins", "pourprions", "pourprons", "pourra", "pourrait",
+    "pourras", "pourrez", "pourri", "pourrie", "pourries", "pourrir", "pourrirais", "pourris",
+    "pourrit", "pourrons", "poursuis", "pourvois", "poussais", "pousseurs", "pouting", "poutsais",
+    "pouvais", "pouvant", "praise", "prancing", "prawning", "preavisent", "precaire", "precession",
+    "prechant", "prechent", "precisent", "precision", "precuit", "predirent", "predisent",
+    "prefixent", "pregnance", "preleva", "prelevai", "prelevaient", "prelevais", "prelevait",
+    "prelevames", "prelevant", "prelevas", "prelevasse", "prelevassent", "prelevasses",
+    "prelevassiez", "prelevassions", "prelevat", "prelevates", "preleviez", "prelevions",
+    "prelevons", "premunir", "prenaient", "prenait", "prenant", "prenante", "prenants", "prendra",
+    "prendre", "prendrez", "prennent", "prepaient", "prepose", "preposee", "preposer", "preposes",
+    "preposez", "preposiez", "prescient", "prescott", "prescribing", "prescrira", "prescrirai",
+    "prescriras", "prescrirez", "prescririez", "prescris", "prescrivent", "prescrivez",
+    "prescriviez", "prescrivis", "prescrivit", "presence", "presences", "preserie", "preserve",
+    "preset", "presets", "presetting", "president", "presque", "pressage", "pressait", "pressant",
+    "presse", "pressee", "pressent", "pressentaient", "pressentais", "pressentait", "pressentant",
+    "pressente", "pressentent", "pressentes", "pressentez", "pressenti", "pressentie",
+    "pressenties", "pressentiez", "pressentiment", "pressentiments", "pressentimes",
+    "pressentions", "pressentir", "pressentira", "pressentirai", "pressentiraient",
+    "pressentirais", "pressentirait", "pressentiras", "pressentirent", "pressentirez",
+    "pressentiriez", "pressentirions", "pressentirons", "pressentiront", "pressentis",
+    "pressentisse", "pressentissent", "pressentisses", "pressentissiez", "pressentissions",
+    "pressentit", "pressentites", "pressentons", "presser", "pressera", "presserez", "presseur",
+    "pressier", "pressiez", "pressing", "pressman", "pressmen", "pressoir", "pressons", "pressura",
+    "pressurage", "pressurai", "pressuras", "pressurat", "pressured", "pressurent", "pressurer",
+    "pressurera", "pressureur", "pressurez", "pressuriez", "pressurise", "pressurize", "prestant",
+    "preston", "presume", "presura", "presurait", "presurat", "presure", "presuree", "presurer",
+    "presures", "presurez", "pretaient", "pretant", "pretent", "pretentaine", "pretentiard",
+    "pretentieuse", "pretentieusement", "pretentieuses", "pretentieux", "pretention",
+    "pretentions", "pretentious", "pretentiously", "pretentiousness", "pretentiousnesss",
+    "preterit", "pretes", "prevalent", "prevenais", "prevenait", "prevenant", "prevenez",
+    "preveniez", "prevent", "preventable", "preventative", "preventatives", "prevented",
+    "preventible", "preventif", "preventifs", "preventing", "prevention", "preventions",
+    "preventive", "preventivement", "preventives", "preventorium", "preventoriums", "prevents",
+    "previenne", "previens", "previent", "preview", "previews", "previnrent", "previns", "prevint",
+    "previrent", "prevision", "previssent", "previt", "prevoient", "prevoir", "priaient", "price",
+    "pride", "priee", "prient", "pries", "primacy", "prime", "print", "prints", "prisa", "prisent",
+    "priser", "prisez", "prism", "prisme", "prison", "prisoner", "prisse", "prissions",
+    "privaient", "prive", "privent", "priviest", "prize", "probes", "procession", "processionnel",
+    "processionner", "prochains", "proche", "product", "producteur", "producteurs", "productible",
+    "productibles", "productif", "productifs", "production", "productions", "productique",
+    "productiques", "productive", "productively", "productiveness", "productivenesss",
+    "productives", "productivisme", "productiviste", "productivite", "productivity",
+    "productivitys", "productrice", "productrices", "products", "produira", "produirai",
+    "produiraient", "produirais", "produirait", "produiras", "produire", "produirez", "produiriez",
+    "produirions", "produirons", "produiront", "produis", "produisaient", "produisais",
+    "produisait", "produisant", "produise", "produisent", "produises", "produisez", "produisiez",
+    "produisimes", "produisions", "produisirent", "produisis", "produisisse", "produisissent",
+    "produisisses", "produisissiez", "produisissions", "produisit", "produisites", "produisons",
+    "profes", "profess", "professa", "professai", "professaient", "professais", "professait",
+    "professames", "professant", "professas", "professasse", "professassent", "professasses",
+    "professassiez", "professassions", "professat", "professates", "professe", "professed",
+    "professee", "professees", "professent", "professer", "professera", "professerai",
+    "professeraient", "professerais", "professerait", "professeras", "professerent", "professerez",
+    "professeriez", "professerions", "professerons", "professeront", "professes", "professeur",
+    "professeurs", "professez", "professiez", "professing", "profession", "professional",
+    "professionalism", "professionalisms", "professionally", "professionals",
+    "professionnalisation", "professionnalisations", "professionnaliser", "professionnalisme",
+    "professionnel", "professionnelle", "professionnellement", "professionnelles",
+    "professionnels", "professions", "professons", "professor", "professoral", "professorale",
+    "professorales", "professorat", "professoraux", "professorial", "professors", "professorship",
+    "professorships", "profound", "profounder", "profoundest", "profoundly", "profs",
+    "profundities", "profundity", "profunditys", "projection", "prolegomenes", "prolepse",
+    "proleptique", "proletaire", "proletairement", "proletaires", "proletarian", "proletarians",
+    "proletariat", "proletariats", "proletarien", "proletarienne", "proletariennes",
+    "proletariens", "proletarisa", "proletarisai", "proletarisaient", "proletarisais",
+    "proletarisait", "proletarisames", "proletarisant", "proletarisas", "proletarisasse",
+    "proletarisassent", "proletarisasses", "proletarisassiez", "proletarisassions", "proletarisat",
+    "proletarisates", "proletarisation", "proletarisations", "proletarise", "proletarisee",
+    "proletarisees", "proletarisent", "proletariser", "proletarisera", "proletariserai",
+    "proletariseraient", "proletariserais", "proletariserait", "proletariseras", "proletariserent",
+    "proletariserez", "proletariseriez", "proletariserions", "proletariserons", "proletariseront",
+    "proletarises", "proletarisez", "proletarisiez", "proletarisions", "proletarisons", "prolog",
+    "prologs", "prologue", "prologues", "prompters", "promus", "promusse", "promussent",
+    "promusses", "promussiez", "promussions", "pronant", "propagez", "proposa", "proposai",
+    "proposal", "proposas", "proposat", "propose", "proposed", "proposee", "proposees",
+    "proposent", "proposer", "proposera", "proposerez", "proposes", "proposiez", "propulsez",
+    "prorogation", "prorogez", "proscribe", "proscribed", "proscribes", "proscription",
+    "proscriptions", "proscrira", "proscrire", "proscrirez", "proscris", "proscrit", "proscrite",
+    "proscrits", "proscrive", "proscrives", "proscrivez", "prose", "prosecution", "prospectiez",
+    "prospectif", "prospectifs", "prospecting", "prospective", "prospectons", "prospector",
+    "protection", "proust", "prousts", "prouvait", "provenir", "provenu", "provident", "proviens",
+    "provient", "provint", "prowlers", "pruning", "prurient", "prussian", "prussien",
+    "psychagogue", "psychiatric", "psychiatrie", "psychiatrise", "psychiatry", "psychiatrys",
+    "psychologie", "psychologies", "psychologique", "psychology", "psychologys", "puante",
+    "puantes", "puanteur", "puanteurs", "publiait", "publicist", "publiciste", "publicistes",
+    "publicists", "publicity", "publicitys", "publicize", "publicized", "publicizes", "puche",
+    "pudding", "pudicite", "puerais", "puine", "puise", "puisse", "pulls", "pumpers", "punched",
+    "punches", "puncheur", "punitive", "punning", "punting", "pupitres", "purdue", "purpler",
+    "purviews", "pusse", "pyles", "quant", "quartions", "quentin", "quentins", "quernions",
+    "questing", "questioned", "questioners", "questionna", "questionnai", "questionnais",
+    "questionnait", "questionnas", "questionnasse", "questionne", "questionnes", "quetions",
+    "quetons", "queutions", "queutons", "quince", "quittanca", "quittancai", "quittancas",
+    "quittancat", "quittancent", "quittancer", "quittancera", "quittancez", "quittanciez",
+    "quittant", "quittasse", "quittions", "quottions", "raced", "rachelle", "racina", "racine",
+    "raciologie", "racking", "raclement", "raconta", "racontait", "raconter", "racontez", "radait",
+    "radat", "radates", "radia", "radiai", "radiaient", "radiaire", "radiais", "radiait", "radial",
+    "radiale", "radiales", "radially", "radials", "radiames", "radian", "radiance", "radiances",
+    "radiant", "radiante", "radiantes", "radiantly", "radias", "radiasse", "radiassent",
+    "radiasses", "radiassiez", "radiassions", "radiaux", "radie", "radinat", "radinates",
+    "radiographia", "radiographiai", "radiographias", "radiographiat", "radiographient",
+    "radiographier", "radiographiera", "radiographiez", "radiographiiez", "radiologique",
+    "radiologist", "radiologiste", "radiotaxi", "radiotaxis", "radiotechnique", "radiotelegramme",
+    "radiotelegraphia", "radiotelegraphiai", "radiotelegraphiaient", "radiotelegraphiais",
+    "radiotelegraphiait", "radiotelegraphiames", "radiotelegraphiant", "radiotelegraphias",
+    "radiotelegraphiasse", "radiotelegraphiassent", "radiotelegraphiasses",
+    "radiotelegraphiassiez", "radiotelegraphiassions", "radiotelegraphiat", "radiotelegraphiates",
+    "radiotelegraphie", "radiotelegraphiee", "radiotelegraphiees", "radiotelegraphient",
+    "radiotelegraphier", "radiotelegraphiera", "radiotelegraphierai", "radiotelegraphieraient",
+    "radiotelegraphierais", "radiotelegraphierait", "radiotelegraphieras", "radiotelegraphierent",
+    "radiotelegraphierez", "radiotelegraphieriez", "radiotelegraphierions", "radiotelegraphierons",
+    "radiotelegraphieront", "radiotelegraphies", "radiotelegraphiez", "radiotelegraphiiez",
+    "radiotelegraphiions", "radiotelegraphions", "radiotelegraphique", "radiotelegraphiste",
+    "radiotelephone", "radiotelephones", "radiotelephonie", "radiotelephonique",
+    "radiotelephoniste", "radiotelescope", "radiotelevise", "radiotelevisee", "radiotelevisees",
+    "radiotelevises", "radiotelevision", "radiotherapeute", "radiotherapie", "radiotherapist",
+    "radiotherapists", "radiotherapy", "radiotherapys", "raged", "raging", "raidecoeur", "raided",
+    "raider", "raiders", "raidi", "raidie", "raids", "raine", "raire", "raise", "raite", "raked",
+    "raking", "ralement", "ramander", "ramender", "ramperez", "ranconnait", "ranides", "rapee",
+    "raper", "raperez", "rapes", "rapez", "rapiat", "rapiate", "rapiates", "rapiats", "rapidite",
+    "rapidity", "rapiditys", "rapidly", "rapids", "rapiecage", "rapiecant", "rapiece", "rapiecee",
+    "rapiecees", "rapiecer", "rapieces", "rapier", "rapiere", "rapieres", "rapiers", "rapiez",
+    "rapine", "rapinee", "rapinees", "rapinent", "rapiner", "rapinera", "rapinerai",
+    "rapineraient", "rapinerais", "rapinerait", "rapineras", "rapinerent", "rapinerez",
+    "rapinerie", "rapineries", "rapineriez", "rapinerions", "rapinerons", "rapineront", "rapines",
+    "rapinez", "raping", "rapped", "rappela", "rappelable", "rappelai", "rappelas", "rappelat",
+    "rappeliez", "rappellent", "rappellera", "rappels", "rapper", "rapporter", "rapprendre",
+    "rapprenez", "rappretee", "rappreter", "rappretez", "rapture", "rared", "raring", "rasped",
+    "rassura", "rassurait", "rassurat", "rassurates", "rassurent", "rassurer", "rassurez", "rated",
+    "ratelee", "rateler", "ratelez", "ratelle", "ratification", "ratifie", "ratified", "ratifiee",
+    "rating", "ratiocine", "ration", "ratissait", "raved", "raving", "ravissait", "rayonnait",
+    "razed", "razing", "reabonnait", "reactif", "reactifs", "reacting", "reactiva", "reactive",
+    "reactivons", "reactor", "reagir", "reagirait", "reagissaient", "reagissais", "reagissant",
+    "reagissent", "reait", "realer", "realesent", "realisait", "reaped", "reapprendre", "reassiez",
+    "reassign", "reassigna", "reassignai", "reassignaient", "reassignais", "reassignait",
+    "reassignames", "reassignant", "reassignas", "reassignasse", "reassignassent", "reassignasses",
+    "reassignassiez", "reassignassions", "reassignat", "reassignates", "reassigne", "reassigned",
+    "reassignee", "reassignees", "reassignent", "reassigner", "reassignera", "reassignerai",
+    "reassigneraient", "reassignerais", "reassignerait", "reassigneras", "reassignerent",
+    "reassignerez", "reassigneriez", "reassignerions", "reassignerons", "reassigneront",
+    "reassignes", "reassignez", "reassigniez", "reassigning", "reassignions", "reassignons",
+    "reassigns", "reassions", "reassurant", "reassure", "rebaissait", "rebandait", "rebander",
+    "rebatissait", "rebelle", "rebeller", "rebond", "rebondit", "rebordait", "reborder", "rebords",
+    "rebouter", "rebrousser", "rebuking", "recale", "recalee", "recalera", "recales", "recalez",
+    "recarde", "recaser", "receded", "receipted", "receive", "receiver", "receivers", "receives",
+    "receler", "recensait", "recentrer", "receperent", "receperez", "recercle", "recercler",
+    "recessed", "recevais", "recevait", "receveur", "recevez", "receviez", "recevons", "recidiva",
+    "recidivai", "recidivas", "recidivat", "recidivent", "recidiver", "recidivera", "recidivez",
+    "recidiviez", "recited", "reclament", "reclinait", "reclined", "recognized", "recognizer",
+    "recoiled", "recoive", "recoives", "recolait", "recolement", "recoler", "recollait",
+    "recoltait", "recoltante", "recolte", "recoltee", "recoltees", "recoltent", "recolter",
+    "recoltera", "recolterai", "recolteraient", "recolterais", "recolterait", "recolteras",
+    "recolterent", "recolterez", "recolteriez", "recolterions", "recolterons", "recolteront",
+    "recoltes", "recolteur", "recoltez", "reconduit", "reconnais", "reconnaissaient",
+    "reconnaissais", "reconnaissait", "reconnaissance", "reconnaissances", "reconnaissant",
+    "reconnaissante", "reconnaissants", "reconnaissent", "reconnaitra", "reconnaitrait",
+    "reconnaitre", "reconnect", "reconnecte", "reconnecter", "reconnut", "reconquit", "recopiait",
+    "recordait", "recors", "recouds", "recoupait", "recouperent", "recouperez", "recourait",
+    "recousait", "recrive", "recrives", "recrivez", "rectificatif", "rectificatifs",
+    "rectificative", "rection", "recueille", "reculement", "reculer", "reculerent", "reculerez",
+    "reculs", "recupera", "recuperable", "recuperables", "recuperai", "recuperaient", "recuperais",
+    "recuperait", "recuperames", "recuperant", "recuperas", "recuperasse", "recuperassent",
+    "recuperasses", "recuperassiez", "recuperassions", "recuperat", "recuperate", "recuperated",
+    "recuperates", "recuperateur", "recuperateurs", "recuperating", "recuperation",
+    "recuperations", "recuperative", "recuperatrice", "recuperatrices", "recuperiez",
+    "recuperions", "recuperons", "recurer", "recurerent", "recurerez", "recuse", "recuserent",
+    "recuserez", "recussiez", "recussions", "redaction", "redactions", "redevoir", "redondai",
+    "redondais", "redondait", "redondant", "redondat", "redonder", "redonnai", "redonnais",
+    "redonnait", "redonnant", "redonnat", "redorer", "redouter", "reduce", "reduces", "reducing",
+    "reduction", "redussiez", "redussions", "reedification", "reelle", "reellement", "reerait",
+    "reeved", "reexporter", "refaconnait", "refaction", "refection", "refendait", "refendre",
+    "referer", "refermer", "reffing", "refiler", "refiling", "refiner", "refining", "refletent",
+    "refocusing", "refond", "refondais", "refondait", "refondant", "refondit", "refondrait",
+    "refonte", "refontes", "reforger", "reformer", "refraction", "refueling", "refuge", "refuie",
+    "refunding", "refusa", "refusant", "refused", "refusent", "refuser", "refusez", "refusiez",
+    "refusions", "refusons", "refute", "refuted", "refuting", "regalement", "regaler",
+    "regalerent", "regarda", "regarded", "regarder", "regardez", "regards", "regelent",
+    "regelerent", "regicide", "regiment", "regissais", "regissait", "regissant", "registra",
+    "registrai", "registraient", "registrais", "registrait", "registrames", "registrant",
+    "registrants", "registrar", "registrars", "registras", "registrasse", "registrassent",
+    "registrasses", "registrassiez", "registrassions", "registrat", "registrates", "registration",
+    "registrations", "registre", "registree", "registrees", "registrent", "registrer",
+    "registrera", "registrerai", "registreraient", "registrerais", "registrerait", "registreras",
+    "registrerent", "registrerez", "registreriez", "registrerions", "registrerons", "registreront",
+    "registres", "registrez", "registries", "registriez", "registrions", "registrons", "registry",
+    "registrys", "regit", "reglaient", "reglementa", "reglementai", "reglementas", "reglementat",
+    "reglent", "reglerent", "regleront", "regnerent", "regorger", "regreent", "regulerent",
+    "rehausser", "reification", "reimporter", "reindeer", "rejection", "rejoinder", "relaissait",
+    "relanca", "relancer", "relancez", "relargissait", "relation", "relaver", "releve", "relevee",
+    "relevent", "relever", "relevera", "releves", "releveur", "relevez", "reliance", "relieved",
+    "relived", "relussiez", "relussions", "remaille", "remailler", "remainder", "remainders",
+    "remanded", "remanger", "remanier", "remarche", "remarcher", "remarie", "remarier", "remarqua",
+    "remarquable", "remarquablement", "remarquables", "remarquai", "remarquaient", "remarquais",
+    "remarquait", "remarquames", "remarquant", "remarquas", "remarquasse", "remarquassent",
+    "remarquasses", "remarquassiez", "remarquassions", "remarquat", "remarquates", "remarquiez",
+    "remarquions", "remarquons", "rembarque", "rembarquee", "rembarquees", "rembarquement",
+    "rembarquements", "rembarquent", "rembarquer", "rembarquera", "rembarquerai",
+    "rembarqueraient", "rembarquerais", "rembarquerait", "rembarqueras", "rembarquerent",
+    "rembarquerez", "rembarqueriez", "rembarquerions", "rembarquerons", "rembarqueront",
+    "rembarques", "rembarquez", "rembiner", "remblaiement", "rembourre", "rembourree",
+    "rembourrees", "rembourrent", "rembourrer", "rembourrera", "rembourrerai", "rembourreraient",
+    "rembourrerais", "rembourrerait", "rembourreras", "rembourrerent", "rembourrerez",
+    "rembourreriez", "rembourrerions", "rembourrerons", "rembourreront", "rembourres",
+    "rembourrez", "remboursa", "remboursable", "remboursables", "remboursai", "remboursaient",
+    "remboursais", "remboursait", "remboursames", "remboursant", "remboursas", "remboursasse",
+    "remboursassent", "remboursasses", "remboursassiez", "remboursassions", "remboursat",
+    "remboursates", "remboursiez", "remboursions", "remboursons", "remedie", "remedier",
+    "remercia", "remerciai", "remercias", "remerciat", "remercient", "remerciera", "remercierai",
+    "remercieras", "remercierent", "remerciez", "remerciiez", "remere", "reminded", "reminds",
+    "remiser", "remisier", "remonta", "remontage", "remontai", "remontaient", "remontais",
+    "remontait", "remontames", "remontant", "remontante", "remontantes", "remontants", "remontas",
+    "remontasse", "remontassent", "remontasses", "remontassiez", "remontassions", "remontat",
+    "remontates", "remonter", "remontiez", "remontions", "remontoir", "remontoirs", "remontons",
+    "remontra", "remontrai", "remontraient", "remontrais", "remontrait", "remontrames",
+    "remontrance", "remontrances", "remontrant", "remontras", "remontrasse", "remontrassent",
+    "remontrasses", "remontrassiez", "remontrassions", "remontrat", "remontrates", "remontre",
+    "remontree", "remontrees", "remontrent", "remontrer", "remontrera", "remontrerai",
+    "remontreraient", "remontrerais", "remontrerait", "remontreras", "remontrerent", "remontrerez",
+    "remontreriez", "remontrerions", "remontrerons", "remontreront", "remontres", "remontrez",
+    "remontriez", "remontrions", "remontrons", "remordait", "remords", "remorque", "remorquee",
+    "remorquees", "remorquent", "remorquer", "remorquera", "remorquerai", "remorqueraient",
+    "remorquerais", "remorquerait", "remorqueras", "remorquerent", "remorquerez", "remorqueriez",
+    "remorquerions", "remorquerons", "remorqueront", "remorques", "remorqueur", "remorqueurs",
+    "remorqueuse", "remorqueuses", "remorquez", "remote", "remotely", "remoteness", "remotenesss",
+    "remoter", "remotes", "remotest", "remounted", "remplacaient", "remplacent", "remplacerent",
+    "remplaceront", "rempli", "remplia", "remplie", "remplier", "remplira", "remplis", "remplit",
+    "remporte", "remportee", "remporter", "remportera", "remportes", "remportez", "rempoter",
+    "remuement", "remunerer", "renaissait", "renarde", "rencognait", "rencogniez", "rencontra",
+    "rencontrai", "rencontras", "rencontrat", "rencontre", "rencontree", "rencontrees",
+    "rencontrent", "rencontrera", "rencontrerai", "rencontreras", "rencontres", "rencontrez",
+    "rencontriez", "rendait", "rendement", "render", "rendezvoused", "renflement", "reniement",
+    "renoncait", "renouveau", "renouveaux", "renseignerent", "rentees", "renters", "rentes",
+    "rentrait", "rentras", "rentree", "rentrees", "rentrer", "rentrez", "reoperer", "reorder",
+    "repaissait", "repand", "repandais", "repandait", "repandant", "repandit", "repandrait",
+    "repandre", "reparer", "reparler", "reparte", "repartee", "repartes", "repartez", "repartir",
+    "repasser", "repeater", "repeindre", "repend", "rependais", "rependait", "rependant",
+    "repende", "rependit", "rependra", "rependrait", "rependre", "rependrez", "rependue",
+    "repensait", "repentait", "reperce", "repercee", "repercer", "reperciez", "reperdait",
+    "reperdre", "reperer", "repeter", "repincait", "repincer", "replacement", "replacements",
+    "replacerent", "repliement", "replissait", "replisser", "repondaient", "repondais",
+    "repondant", "repondante", "repondants", "repondent", "repondis", "repondit", "repondrai",
+    "repondrais", "repondrait", "repondre", "repondu", "repons", "reporta", "reportai",
+    "reportait", "reportas", "reportat", "reporte", "reported", "reportee", "reportees",
+    "reportent", "reportera", "reporterai", "reporteras", "reportes", "reporteur", "reportez",
+    "reportiez", "reports", "reposait", "reposer", "reposing", "repoudrer", "repoussa",
+    "repoussai", "repoussas", "repoussat", "repousse", "repoussee", "repoussees", "repoussent",
+    "repoussera", "repousserai", "repousseras", "repousses", "repousseur", "repoussez",
+    "repoussiez", "repoussoir", "reprend", "reprendra", "reprendrai", "reprendras", "reprendrez",
+    "reprendriez", "reprends", "reprenne", "reprogram", "reprogramed", "reprograming",
+    "reprograms", "repulse", "repulsed", "repulses", "repulsif", "repulsing", "repulsion",
+    "repulsions", "repulsive", "repulsively", "repulsiveness", "repulsivenesss", "repulsives",
+    "repusse", "repusses", "repussiez", "repussions", "reputer", "reputing", "resaler", "resavoir",
+    "rescinder", "rescinding", "resection", "resequer", "reserva", "reservai", "reservas",
+    "reservat", "reserve", "reserved", "reservee", "reservees", "reservent", "reservera",
+    "reserverai", "reserveras", "reserves", "reservez", "reserviez", "reservoir", "resider",
+    "resille", "resiner", "resinier", "resister", "resistera", "resisterai", "resisteraient",
+    "resisterais", "resisterait", "resisteras", "resisterent", "resisterez", "resisteriez",
+    "resisterions", "resisterons", "resisteront", "resisters", "resolver", "resonnai", "resonnais",
+    "resonnait", "resonnant", "resonnat", "resorber", "resorted", "resounding", "respectueuse",
+    "respite", "respites", "respond", "respondent", "responsible", "responsibly", "ressement",
+    "resserrer", "resserve", "resserves", "resservez", "resservir", "resulta", "resultai",
+    "resultaient", "resultais", "resultait", "resultames", "resultant", "resultante",
+    "resultantes", "resultants", "resultas", "resultasse", "resultassent", "resultasses",
+    "resultassiez", "resultassions", "resulte", "resultees", "resultes", "resultons", "resuming",
+    "resussiez", "resussions", "retaille", "retailler", "retapissait", "retarde", "retendait",
+    "retendre", "retenue", "retenus", "reterce", "retercee", "retercer", "reterciez", "reterser",
+    "retirait", "retissait", "retond", "retondais", "retondait", "retondant", "retondit",
+    "retondrait", "retordait", "retords", "retorted", "retract", "retraction", "retraie",
+    "retrain", "retrais", "retraita", "retrecie", "retreindre", "retrousser", "reunification",
+    "reunissait", "reuse", "reused", "reusing", "reveal", "revecue", "revecus", "revel", "revele",
+    "revelee", "reveler", "revelled", "reveller", "revellers", "revelling", "revels", "revendait",
+    "revende", "revendre", "revends", "revendue", "revendus", "revenge", "revente", "reverche",
+    "revercher", "reverdie", "reverer", "reverie", "reverser", "revetue", "revetus", "revile",
+    "revilement", "reviler", "revising", "revissait", "revived", "revoir", "revolates", "revole",
+    "revolee", "revolees", "revolent", "revoler", "revolera", "revolerai", "revoleraient",
+    "revolerais", "revolerait", "revoleras", "revolerent", "revolerez", "revoleriez",
+    "revolerions", "revolerons", "revoleront", "revoles", "revolez", "revoliez", "revolta",
+    "revoltai", "revoltaient", "revoltais", "revoltait", "revoltames", "revoltant", "revoltante",
+    "revoltantes", "revoltants", "revoltas", "revoltasse", "revoltassent", "revoltasses",
+    "revoltassiez", "revoltassions", "revoltat", "revoltates", "revoltiez", "revolting",
+    "revoltingly", "revoltions", "revoltons", "revolts", "revolue", "revolues", "revolve",
+    "revolved", "revolver", "revolverisa", "revolverisai", "revolverisaient", "revolverisais",
+    "revolverisait", "revolverisames", "revolverisant", "revolverisas", "revolverisasse",
+    "revolverisassent", "revolverisasses", "revolverisassiez", "revolverisassions", "revolverisat",
+    "revolverisates", "revolverise", "revolverisee", "revolverisees", "revolverisent",
+    "revolveriser", "revolverisera", "revolveriserai", "revolveriseraient", "revolveriserais",
+    "revolveriserait", "revolveriseras", "revolveriserent", "revolveriserez", "revolveriseriez",
+    "revolveriserions", "revolveriserons", "revolveriseront", "revolverises", "revolverisez",
+    "revolverisiez", "revolverisions", "revolverisons", "revolvers", "revolves", "revote",
+    "revotee", "revotees", "revotent", "revoter", "revotera", "revoterai", "revoteraient",
+    "revoterais", "revoterait", "revoteras", "revoterent", "revoterez", "revoteriez",
+    "revoterions", "revoterons", "revoteront", "revotes", "revotez", "revues", "revus", "rewords",
+    "rhinolaryngite", "rhinopharynge", "rhinopharyngien", "ricing", "rigidifie", "rigidity",
+    "rigiditys", "riposter", "rogues", "roide", "roideur", "roiled", "roiling", "roller",
+    "rollins", "ronges", "rongeur", "rongeurs", "roped", "rouages", "rouant", "rouees", "roues",
+    "rouged", "rouget", "rougets", "roughs", "rougies", "rougis", "rougissait", "rouies",
+    "roulait", "roulat", "roulement", "roulent", "roules", "rouleur", "rouleurs", "rouses",
+    "rousing", "roussi", "roussie", "roussies", "roussiller", "roussillonnais", "roussimes",
+    "roussin", "roussir", "roussira", "roussirai", "roussiraient", "roussirais", "roussirait",
+    "roussiras", "roussirent", "roussirez", "roussiriez", "roussirions", "roussirons",
+    "roussiront", "roussis", "roussissaient", "roussissais", "roussissait", "roussissant",
+    "roussisse", "roussissent", "roussisses", "roussissez", "roussissiez", "roussissions",
+    "roussissons", "roussit", "roussites", "routant", "routes", "routeur", "routeurs", "rowling",
+    "rugissait", "ruining", "ruminer", "ruptured", "russia", "russian", "russians", "russias",
+    "russifia", "russifiai", "russifiaient", "russifiais", "russifiait", "russifiames",
+    "russifiant", "russifias", "russifiasse", "russifiassent", "russifiasses", "russifiassiez",
+    "russifiassions", "russifiat", "russifiates", "russification", "russifie", "russifiee",
+    "russifiees", "russifient", "russifier", "russifiera", "russifierai", "russifieraient",
+    "russifierais", "russifierait", "russifieras", "russifierent", "russifierez", "russifieriez",
+    "russifierions", "russifierons", "russifieront", "russifies", "russifiez", "russifiiez",
+    "russifiions", "russifions", "sacrement", "sacrifia", "sacrifiai", "sacrifiaient",
+    "sacrifiais", "sacrifiait", "sacrifiames", "sacrifiant", "sacrifias", "sacrifiasse",
+    "sacrifiassent", "sacrifiasses", "sacrifiassiez", "sacrifiassions", "sacrifiat", "sacrifiates",
+    "sacrificateur", "sacrificatoire", "sacrifice", "sacrificed", "sacrifices", "sacrificial",
+    "sacrificiel", "sacrificing", "sacrifie", "sacrifiee", "sacrifiees", "sacrifient", "sacrifier",
+    "sacrifiera", "sacrifierai", "sacrifieraient", "sacrifierais", "sacrifierait", "sacrifieras",
+    "sacrifierent", "sacrifierez", "sacrifieriez", "sacrifierions", "sacrifierons", "sacrifieront",
+    "sacrifies", "sacrifiez", "sacrifiiez", "sacrifiions", "sacrifions", "sadden", "saddened",
+    "saddening", "saddens", "sagine", "saines", "salissait", "salles", "sallower", "salting",
+    "sandale", "sandales", "sandalette", "sandalettes", "sanieuse", "saouler", "saphique",
+    "sappier", "sapping", "sarigues", "satinait", "sating", "satisfaire", "satisfais",
+    "satisfasse", "satisfecit", "satisferait", "satisfies", "satisfimes", "satisfis", "satisfit",
+    "satisfites", "satisfont", "satura", "saturai", "saturas", "saturat", "scalloped",
+    "scandaient", "scandalisa", "scandalisai", "scandalisaient", "scandalisais", "scandalisait",
+    "scandalisames", "scandalisant", "scandalisas", "scandalisasse", "scandalisassent",
+    "scandalisasses", "scandalisassiez", "scandalisassions", "scandalisat", "scandalisates",
+    "scandalisiez", "scandalisions", "scandalisons", "scandalize", "scandalized", "scandalizes",
+    "scandalizing", "scandalmonger", "scandalmongers", "scandalous", "scandalously", "scandals",
+    "scandames", "scandates", "scander", "scanned", "scanter", "scanting", "scarf", "scarfed",
+    "scarfing", "scarfs", "scarier", "scariest", "scarieuse", "scarieuses", "scarieux", "scaring",
+    "scarring", "scatting", "scelles", "scenologie", "sceptique", "sceptiques", "scheduled",
+    "scheduler", "schedulers", "schelling", "scieuse", "scooping", "scooting", "scoping",
+    "scotches", "scots", "scouting", "screaming", "scuffle", "scuffled", "scuffles", "sculling",
+    "scurrying", "sealing", "seaming", "searing", "seating", "sechement", "secheuse",
+    "secondaient", "secondaries", "secouasse", "secouassent", "secouasses", "secouriste",
+    "secretaient", "secretaries", "secrete", "secretent", "secretine", "secretive", "secretoire",
+    "secretoires", "sectionnement", "secularite", "secure", "securing", "securisa", "securise",
+    "securisee", "securiser", "securises", "securisez", "securities", "security", "securitys",
+    "seduite", "seeding", "seedling", "seeing", "seeking", "seeming", "seeping", "seiches",
+    "seines", "seing", "selfish", "sellas", "sellee", "sellees", "seller", "sellers", "selles",
+    "sellez", "selling", "sells", "selves", "semaient", "semailles", "semainier", "semais",
+    "semames", "semasses", "semates", "semblees", "sembles", "semees", "semences", "semeuse",
+    "semeuses", "semiologie", "semites", "semitique", "semoules", "semples", "senne", "sensed",
+    "sensement", "sente", "sentir", "sentit", "separement", "septieme", "septime", "sequelles",
+    "sereine", "sereines", "serenade", "serenading", "serenite", "serest", "sereuse", "sereuses",
+    "sereux", "seriasse", "seriee", "seriees", "serielle", "serielles", "seriels", "serierent",
+    "series", "seriess", "serieux", "serinames", "serinates", "serinees", "serines", "seringas",
+    "seringua", "seringuai", "seringuais", "seringuames", "seringuas", "seringuat", "seringuates",
+    "seringuee", "seringuees", "seringuent", "seringuer", "seringuera", "seringueras", "seringuez",
+    "seringuiez", "seringuons", "serions", "serique", "seriques", "serment", "serous", "serpolet",
+    "serraient", "serti", "sertie", "serveuse", "serveuses", "setting", "seulement", "seules",
+    "severed", "severement", "severer", "severite", "severn", "severs", "sevilles", "sevre",
+    "sevree", "sevrerent", "sewing", "sexing", "sexologie", "sexologue", "sexuelles", "shack",
+    "shading", "shafting", "shallower", "shamefully", "shaming", "shaping", "sharif", "sharifs",
+    "sharing", "sharking", "sharping", "sharpness", "shaving", "shearing", "sheering", "sheeting",
+    "shelling", "shelving", "shilling", "shipping", "shirring", "shirt", "shirting", "shitting",
+    "shlepping", "shlock", "shook", "shoot", "shooting", "shoping", "shopped", "shopper",
+    "shoppers", "shopping", "shoppings", "shore", "shorn", "shortens", "shortest", "shorting",
+    "shots", "shouldered", "shouldnt", "shouldve", "shout", "shouting", "showiness", "shredding",
+    "shrugging", "shuck", "shudder", "shuffle", "shuffled", "shuffler", "shufflers", "shuffles",
+    "shutting", "sighs", "signala", "signalai", "signalaient", "signalas", "signalat", "signale",
+    "signaled", "signalee", "signalees", "signalent", "signalera", "signalerai", "signaleras",
+    "signalerent", "signaleront", "signales", "signaleur", "signalez", "signaliez", "signalisent",
+    "signaliser", "signalled", "signally", "signals", "signames", "signates", "signer", "signifia",
+    "signifiai", "signifias", "signifiat", "signified", "signifient", "signifier", "signifiera",
+    "signifiez", "signifiiez", "signify", "sinite", "sinologie", "sinuosite", "sinuosites",
+    "sinusitis", "sinusoide", "sipping", "sitting", "sizing", "skating", "skeptic", "sketches",
+    "skieuse", "skiff", "skipping", "skirting", "slaking", "slanting", "slapping", "slating",
+    "sledding", "sledging", "sleeking", "sleep", "sleepier", "sleepily", "sleeps", "sleeting",
+    "sleety", "slewing", "slight", "slipping", "slitting", "sloping", "slopped", "slopping",
+    "slots", "slotting", "slugging", "sluicing", "sluing", "slumming", "slumping", "slurped",
+    "slurping", "slurred", "smarted", "smarting", "smartness", "smearing", "smectique", "smelled",
+    "smelling", "smells", "smelting", "smilles", "smirches", "smock", "smolder", "smoulder",
+    "smoulders", "smuggle", "smuggling", "snaking", "snapping", "snarfing", "snaring", "snarling",
+    "snatches", "sneaking", "sneering", "sneezing", "sniff", "sniffle", "snipping", "snitched",
+    "snitches", "snitchs", "snooping", "snort", "snorting", "snots", "snuffer", "snuffle",
+    "snuffled", "snuffles", "snuggle", "snuggling", "soaking", "soaping", "soaring", "sobrement",
+    "sociable", "socials", "sodden", "softness", "soldant", "solder", "soldered", "solvent",
+    "solver", "sommas", "sommee", "sommees", "sommer", "sommet", "sommets", "sommez", "soothing",
+    "soots", "sopped", "soppier", "sopping", "soreness", "sortant", "sorting", "soudai",
+    "soudaient", "soudais", "soudait", "soudan", "soudanais", "soudanaise", "soudanien",
+    "soudanienne", "soudant", "soudante", "soudantes", "souder", "souffert", "souffla", "soufflai",
+    "soufflard", "soufflas", "soufflat", "soufflees", "soufflent", "soufflera", "soufflerai",
+    "souffleras", "soufflerie", "soufflet", "souffleta", "soufflete", "souffleter", "soufflets",
+    "souffleur", "souffleurs", "soufflez", "souffliez", "soufflure", "souffre", "souffres",
+    "souffrez", "souffrir", "soufrer", "souhaita", "souhaitai", "souhaitas", "souhaitat",
+    "souhaitent", "souhaiter", "souhaitera", "souhaitez", "souhaitiez", "souhaits", "souiller",
+    "soulager", "soulait", "soulante", "soulee", "soulees", "souler", "soulerez", "souleva",
+    "soulevai", "soulevas", "soulevat", "souleve", "soulevee", "soulevees", "soulevent",
+    "soulevera", "souleverai", "souleveras", "souleves", "soulevez", "souleviez", "soulier",
+    "sounder", "soupait", "souped", "soupeser", "souping", "soupire", "sourate", "sourcing",
+    "sourdre", "soured", "sourie", "souring", "sourira", "sourirez", "sousaide", "soutire",
+    "spacing", "spadeful", "spading", "spammed", "spammer", "spammers", "spanking", "spanner",
+    "sparing", "sparking", "sparring", "spasmodic", "spasmodically", "spasmodique",
+    "spasmodiquement", "spasmodiques", "spasmolytique", "spasms", "spats", "spatting", "spaying",
+    "spearing", "speccing", "specialisa", "specialisai", "specialisaient", "specialisais",
+    "specialisait", "specialisames", "specialisant", "specialisas", "specialisasse",
+    "specialisassent", "specialisasses", "specialisassiez", "specialisassions", "specialisat",
+    "specialisates", "specialisation", "specialisations", "specialise", "specialisee",
+    "specialisees", "specialisent", "specialiser", "specialisera", "specialiserai",
+    "specialiseraient", "specialiserais", "specialiserait", "specialiseras", "specialiserent",
+    "specialiserez", "specialiseriez", "specialiserions", "specialiserons", "specialiseront",
+    "specialises", "specialisez", "specialisiez", "specialisions", "specialisons", "specialite",
+    "specialites", "specieuse", "specking", "speckling", "speeding", "spelling", "spellings",
+    "spending", "spewing", "spicier", "spiking", "spilling", "spirometre", "spirometrique",
+    "spiting", "spits", "spitting", "splatting", "splaying", "splitting", "splurging", "spock",
+    "spoiling", "spolier", "sponging", "spoofing", "spooking", "spooling", "spools", "spooning",
+    "spooring", "sporing", "sport", "sporting", "sports", "spottier", "spouting", "spouts",
+    "spraying", "spreeing", "sprouting", "spurning", "spurred", "spurring", "spurting", "squaring",
+    "squeaking", "squiring", "stabbing", "stabling", "stacking", "staff", "staffing", "staging",
+    "staining", "staking", "stakning", "staling", "stalking", "stalling", "stamping", "stanches",
+    "standing", "stapling", "starches", "starching", "stared", "starifia", "starifiai",
+    "starifiaient", "starifiais", "starifiait", "starifiames", "starifiant", "starifias",
+    "starifiasse", "starifiassent", "starifiasses", "starifiassiez", "starifiassions", "starifiat",
+    "starifiates", "starifie", "starifiee", "starifiees", "starifient", "starifier", "starifiera",
+    "starifierai", "starifieraient", "starifierais", "starifierait", "starifieras", "starifierent",
+    "starifierez", "starifieriez", "starifierions", "starifierons", "starifieront", "starifies",
+    "starifiez", "starifiiez", "starifiions", "starifions", "staring", "starlet", "starling",
+    "starlings", "starred", "starring", "starter", "startled", "startling", "starved", "starving",
+    "starvings", "stashing", "stated", "stationnaient", "stationnent", "stationnerent",
+    "stationneront", "statique", "statuaire", "staving", "staying", "stealing", "steaming",
+    "steeling", "steeping", "steering", "stenches", "steppe", "stepped", "stepper", "steppers",
+    "steppes", "steppeur", "steppeurs", "stepping", "steppique", "steride", "steriez", "sterile",
+    "steriles", "sterilite", "sterility", "sterlet", "sterling", "stiffeners", "stiffens",
+    "stiffest", "stilling", "stillness", "stinting", "stippling", "stirling", "stirring",
+    "stitched", "stitchs", "stock", "stocking", "stoke", "stoking", "stomped", "stomping",
+    "stoning", "stooped", "stooping", "stoops", "stoppa", "stoppable", "stoppage", "stoppages",
+    "stoppai", "stoppaient", "stoppais", "stoppait", "stoppames", "stoppant", "stoppard",
+    "stoppards", "stoppas", "stoppasse", "stoppassent", "stoppasses", "stoppassiez",
+    "stoppassions", "stoppat", "stoppates", "stoppiez", "stoppions", "stoppons", "storing",
+    "storming", "stoutness", "stowing", "strafing", "straggle", "straggled", "straggler",
+    "stragglers", "straggles", "stragglier", "straggliest", "straggling", "straggly", "stranded",
+    "strangula", "strangulai", "strangulaient", "strangulais", "strangulait", "strangulames",
+    "strangulant", "strangulas", "strangulasse", "strangulassent", "strangulasses",
+    "strangulassiez", "strangulassions", "strangulat", "strangulate", "strangulated",
+    "strangulates", "strangulating", "strangulation", "strangulations", "strangule", "strangulee",
+    "strangulees", "strangulent", "stranguler", "strangulera", "strangulerai", "stranguleraient",
+    "strangulerais", "strangulerait", "stranguleras", "strangulerent", "strangulerez",
+    "stranguleriez", "strangulerions", "strangulerons", "stranguleront", "strangules",
+    "strangulez", "stranguliez", "strangulions", "strangulons", "strapping", "strasse", "strawing",
+    "straying", "streaking", "streaming", "strengthen", "stressa", "stressai", "stressaient",
+    "stressais", "stressait", "stressames", "stressant", "stressante", "stressantes", "stressants",
+    "stressas", "stressasse", "stressassent", "stressasses", "stressassiez", "stressassions",
+    "stressat", "stressates", "stressful", "stressiez", "stressing", "stressions", "stressons",
+    "stresss", "stretches", "strigile", "strike", "string", "stringed", "stringency",
+    "stringencys", "stringent", "stringently", "stringer", "stringers", "striping", "stripping",
+    "strobe", "strode", "stroked", "stronger", "strongest", "strongle", "strongly", "stropped",
+    "stropping", "strove", "struggled", "stuff", "stuffier", "stuffiness", "stumping", "stunting",
+    "sturdy", "styptique", "subprime", "succeder", "suffer", "suffocant", "suffocante",
+    "suffocantes", "suffocants", "suggesting", "sullenly", "supper", "supping", "supple",
+    "supplea", "supplee", "suppleee", "suppleer", "suppleera", "supplees", "suppleez", "suppleiez",
+    "suppler", "supplia", "suppliai", "supplias", "suppliat", "supplice", "supplices",
+    "supplicier", "supplie", "supplied", "suppliee", "suppliees", "supplient", "supplier",
+    "suppliera", "supplierai", "supplieras", "supplies", "suppliez", "suppliiez", "supporta",
+    "supportai", "supportas", "supportat", "supported", "supportent", "supporter", "supportera",
+    "supporters", "supporteur", "supportez", "supportiez", "supportive", "supports", "suppose",
+    "supposee", "supposer", "suppot", "suppots", "supprima", "supprimai", "supprimas", "supprimat",
+    "supprime", "supprimee", "supprimees", "suppriment", "supprimera", "supprimerai",
+    "supprimeras", "supprimes", "supprimez", "supprimiez", "suppurate", "suppure", "suppuree",
+    "suppurer", "suppute", "supputer", "surdent", "surdore", "surdoue", "surement", "surfing",
+    "surging", "surlier", "surprime", "surprimes", "sursement", "surveilla", "surveillai",
+    "surveillant", "surveillante", "surveillantes", "surveillants", "surveillas", "surveillasse",
+    "surveillat", "surveille", "surveillee", "surveillees", "surveillent", "surveillera",
+    "surveillerai", "surveilleras", "surveilles", "surveillez", "surveilliez", "susciter",
+    "susdenomme", "susdenommee", "susdenommees", "susdenommes", "swallow", "swallows", "swapping",
+    "swarming", "swatches", "swatting", "swearing", "sweating", "sweeping", "sweepings",
+    "swerving", "swiftness", "swilling", "swingues", "swirling", "switched", "switcher",
+    "switches", "switchs", "swivelling", "swooping", "swopped", "swopping", "syncopa", "syncopai",
+    "syncopaient", "syncopais", "syncopait", "syncopal", "syncopale", "syncopales", "syncopames",
+    "syncopant", "syncopas", "syncopasse", "syncopassent", "syncopasses", "syncopassiez",
+    "syncopassions", "syncopat", "syncopate", "syncopated", "syncopates", "syncopating",
+    "syncopation", "syncopations", "syncopaux", "syncopiez", "syncopions", "syncopons", "syringes",
+    "tablat", "table", "tabled", "tablee", "tablees", "tablent", "tabler", "tables", "tablettes",
+    "tablez", "tacha", "tachas", "tachees", "tacher", "tachez", "tacking", "tacle", "tacles",
+    "tailgate", "tailla", "taillable", "taillada", "tailladai", "tailladas", "tailladat",
+    "tailladent", "taillader", "tailladera", "tailladez", "tailladiez", "taillage", "taillages",
+    "taillai", "taillais", "taillait", "taillames", "taillant", "taillas", "taillasse", "taillat",
+    "taillates", "taille", "taillee", "taillole", "tainting", "taisant", "taker", "takes",
+    "tallage", "taming", "tammy", "tanche", "tanches", "tangue", "tanking", "tannerie", "tanners",
+    "taping", "tarin", "taring", "tarse", "tasking", "tassant", "tatant", "tatee", "tatees",
+    "taxing", "teaches", "teillage", "telephona", "telephonage", "telephonai", "telephonas",
+    "telephonat", "telephoned", "telephonent", "telephoner", "telephonera", "telephonez",
+    "telephonic", "telephonie", "telephonies", "telephoniez", "telephony", "telephonys",
+    "telephoto", "telethon", "telethons", "temoigna", "temoignai", "temoignais", "temoignait",
+    "temoignames", "temoignant", "temoignas", "temoignasse", "temoignat", "temoignates",
+    "temoigne", "temoignee", "temperate", "tenson", "tentation", "tentatively", "tentatrice",
+    "tentee", "tentees", "tepee", "tepees", "terbine", "terce", "terme", "termina", "terminer",
+    "terminez", "terming", "termini", "termite", "terne", "terpine", "terra", "terrent", "terrer",
+    "terrez", "terri", "terribly", "terrie", "terrine", "terrs", "terry", "terse", "tertre",
+    "testais", "testas", "testee", "testees", "testes", "tests", "teter", "tetes", "tetez",
+    "tette", "tetue", "tetues", "thanking", "thawing", "thieving", "thinker", "thinkers",
+    "thinned", "thinness", "thinnesss", "thinnest", "thinning", "thoniers", "though", "threat",
+    "thriving", "throaty", "throbbing", "throng", "thronging", "thrown", "thunders", "thyroidien",
+    "thyroidite", "thyroids", "ticking", "tillage", "timmy", "tinders", "tinging", "tinkers",
+    "tinkling", "tinning", "tinting", "tirettes", "tissant", "toastant", "toilates", "toilees",
+    "toileries", "toilers", "toiles", "toileted", "toiletries", "toiletrys", "toiletta",
+    "toilettai", "toilettais", "toilettames", "toilettas", "toilettat", "toilettates", "toilettee",
+    "toilettees", "toilettent", "toiletter", "toilettera", "toiletteras", "toilettez",
+    "toilettiez", "toilettons", "toisant", "toise", "token", "toking", "tomee", "tomees",
+    "tomettes", "tommettes", "tommy", "tondue", "tongued", "tonic", "tonicardiaque",
+    "tonicardiaques", "tonicite", "tonics", "tonnee", "tonnelle", "tonner", "tonnera", "tonnerai",
+    "tonneras", "tonnerez", "tonneriez", "tonte", "tontes", "torde", "tordent", "toree", "toreent",
+    "torment", "tormented", "tormenter", "tormenters", "tormentille", "tormenting", "tormentor",
+    "tormentors", "torments", "torrens", "torrenss", "torsi", "torso", "torte", "tortes", "torve",
+    "totes", "touant", "touasse", "touassent", "touates", "touchant", "touee", "touees", "toues",
+    "toughs", "tourbant", "tournant", "tourte", "tourtes", "tousle", "toussa", "toussai",
+    "toussaient", "toussaint", "toussais", "toussait", "toussas", "toussat", "toussent", "tousser",
+    "toussez", "toussons", "toussotant", "touted", "touts", "towing", "toxicodermie",
+    "toxicologie", "toxicologique", "toxicologist", "toxicologists", "toxicologue", "toxicologues",
+    "toxicology", "toxicologys", "toxicomane", "toxicomanes", "toxicomaniaque", "toxicomanie",
+    "toxicomanogene", "toxicose", "toxoplasme", "tracant", "tracers", "tractait", "tractant",
+    "tractat", "tractent", "tracteur", "traders", "traditeur", "traie", "traient", "trail",
+    "traina", "trainait", "trainant", "trainante", "trainants", "trainat", "trainement",
+    "trainent", "trairait", "trairont", "trais", "trait", "traita", "traitai", "traitaient",
+    "traitais", "traitait", "traitance", "traitas", "traitat", "traitent", "traiterent",
+    "traitons", "tramail", "tramant", "trament", "trancher", "transducteur", "transe", "transept",
+    "transes", "transfera", "transferai", "transferait", "transferal", "transferant", "transferas",
+    "transferat", "transferees", "transferent", "transferera", "transfererai", "transfereras",
+    "transferiez", "transferred", "transfiler", "transfix", "transfixt", "transfo", "transform",
+    "transformer", "transfos", "transfuser", "transie", "transient", "transies", "transiger",
+    "transir", "transistor", "transitant", "transiter", "translata", "translatai", "translatas",
+    "translatat", "translate", "translated", "translatee", "translater", "translatera",
+    "translates", "translatez", "translatif", "translation", "translatons", "transmet",
+    "transmette", "transmettent", "transmettes", "transmetteur", "transmettiez", "transmettra",
+    "transmettrai", "transmettras", "transmettrez", "transmettriez", "transmitted", "transmitter",
+    "transmuer", "transmutez", "transmutiez", "transparu", "transparut", "transpercer",
+    "transpira", "transpirat", "transpire", "transpirer", "transporta", "transportai",
+    "transportas", "transportat", "transported", "transposa", "transposat", "transpose",
+    "traquant", "traumatique", "traumatisa", "traumatisai", "traumatisames", "traumatisas",
+    "traumatisat", "traumatise", "traumatisee", "traumatisees", "traumatiser", "traumatises",
+    "traumatisez", "traumatisiez", "traumatize", "travees", "travels", "traversa", "trayant",
+    "treble", "trebled", "trebles", "treizieme", "trematent", "trembla", "tremblai", "tremblaient",
+    "tremblais", "tremblait", "tremblames", "tremblant", "tremblante", "tremblantes", "tremblants",
+    "tremblas", "tremblasse", "tremblassent", "tremblasses", "tremblassiez", "tremblassions",
+    "tremblat", "tremblates", "trembliez", "trembling", "tremblions", "tremblons", "tremblota",
+    "tremblotai", "tremblotaient", "tremblotais", "tremblotait", "tremblotames", "tremblotant",
+    "tremblotante", "tremblotantes", "tremblotants", "tremblotas", "tremblotasse",
+    "tremblotassent", "tremblotasses", "tremblotassiez", "tremblotassions", "tremblotat",
+    "tremblotates", "tremblote", "tremblotee", "tremblotees", "tremblotement", "tremblotent",
+    "trembloter", "tremblotera", "trembloterai", "trembloteraient", "trembloterais",
+    "trembloterait", "trembloteras", "trembloterent", "trembloterez", "trembloteriez",
+    "trembloterions", "trembloterons", "trembloteront", "tremblotes", "tremblotez", "tremblotiez",
+    "tremblotions", "tremblotons", "tremule", "tremulee", "tremulees", "tremulent", "tremuler",
+    "tremulera", "tremulerai", "tremuleraient", "tremulerais", "tremulerait", "tremuleras",
+    "tremulerent", "tremulerez", "tremuleriez", "tremulerions", "tremulerons", "tremuleront",
+    "tremules", "tremulez", "trephone", "tressant", "triant", "tricking", "trimant", "triplettes",
+    "trissant", "trottant", "troubla", "troublai", "troublaient", "troublais", "troublait",
+    "troublames", "troublant", "troublante", "troublantes", "troublants", "troublas", "troublasse",
+    "troublassent", "troublasses", "troublassiez", "troublassions", "troublat", "troublates",
+    "troubliez", "troubling", "troublions", "troublons", "troue", "trouee", "trouer", "trouez",
+    "troughs", "trouiez", "troupe", "trouper", "trouser", "troussait", "troussant", "troussat",
+    "trousse", "troussent", "trouva", "trouvee", "trouver", "trouvera", "trouves", "trouveur",
+    "trouvez", "trouviez", "truble", "trunking", "trustant", "tuilette", "tusse", "tussent",
+    "tutes", "twain", "twinging", "twining", "twinkling", "twinning", "tyrosine", "udder",
+    "ultrason", "ultrasons", "unacceptably", "unbearably", "unbeatable", "unbreakable",
+    "unconsciously", "underhand", "understate", "understated", "understood", "unreadable", "urane",
+    "urina", "urinaire", "urinas", "urinees", "uriner", "urinez", "urnes", "urticale", "urticante",
+    "usable", "usine", "usines", "vacancier", "vacanciers", "vacancies", "vacancy", "vacancys",
+    "vacante", "vacantes", "vacants", "vacarmes", "vacates", "vacuolaire", "vainement", "vaines",
+    "vaisselier", "valance", "valances", "valences", "valseur", "valseurs", "valvulaire", "vances",
+    "vannent", "vapeur", "vapeurs", "variances", "vascular", "vascularise", "vaticination",
+    "vaudrai", "vaudrais", "vaudrait", "vaudras", "vautrais", "vehement", "veinas", "veined",
+    "veinee", "veinees", "veinent", "veiner", "veinerai", "veinerais", "veinerons", "veineront",
+    "veinez", "veins", "velement", "velent", "vendais", "vended", "vendent", "vendions", "vendons",
+    "vendra", "vendrai", "vendrais", "vendrait", "vendras", "vendre", "vendrez", "vendrions",
+    "vendrons", "vendront", "venent", "venerai", "venerais", "venere", "venerons", "veneront",
+    "venes", "vengent", "vente", "ventee", "ventent", "venter", "ventolins", "ventru", "ventrue",
+    "venture", "verbigeration", "verifia", "verified", "verifier", "verifiez", "verines",
+    "vermicelle", "vernes", "versement", "versifie", "vertement", "vertices", "vertie", "verties",
+    "vertigineuse", "vertigineusement", "vertigineuses", "vertigineux", "vertiginous", "vertigo",
+    "vertigos", "vertimes", "vertirent", "vertirez", "vertites", "vesiculaire", "vestige",
+    "vestiges", "vetement", "viandai", "viandais", "viandent", "vianderai", "vianderais",
+    "vianderons", "vianderont", "viandions", "viandons", "vibre", "vibrerent", "vicente", "vidage",
+    "vidamie", "videlent", "viderent", "vidiment", "viellent", "viendrait", "viendrez",
+    "viendrions", "vienne", "viennes", "viennese", "vignerons", "vilaine", "vilement", "vilenie",
+    "vinage", "vincamine", "vincent", "vinent", "vinerai", "vinerais", "vinerent", "vinerons",
+    "vineront", "vines", "vinrent", "violant", "violat", "violate", "violated", "violates",
+    "violateur", "violateurs", "violating", "violation", "violations", "violator", "violators",
+    "violatre", "violatrice", "violatrices", "violats", "violemment", "violer", "violera",
+    "violerai", "violeraient", "violerais", "violerait", "violeras", "violerent", "violerez",
+    "violeriez", "violerions", "violerons", "violeront", "violes", "violeur", "violeurs", "violez",
+    "violine", "violiste", "violoncelle", "violoncelles", "violoncelliste", "violoncellistes",
+    "violoncello", "violoncellos", "violone", "violonee", "virage", "viraient", "virent",
+    "virerent", "vireront", "virilement", "virolee", "virolent", "virulent", "virulente",
+    "viserent", "visiting", "visnage", "vison", "vissage", "visuelle", "vitalise", "vitalite",
+    "vitalize", "vitamina", "vitaminai", "vitaminas", "vitaminat", "vitaminent", "vitaminer",
+    "vitaminera", "vitaminez", "vitaminiez", "vitamins", "vitre", "vitrerent", "vitrine",
+    "vivement", "vivra", "vivrez", "vobulais", "vobulez", "voguerais", "voicing", "voiding",
+    "voilais", "voilee", "voilement", "voilent", "voilette", "voilettes", "voilez", "voilure",
+    "voisement", "voitura", "voiturer", "voiturez", "volais", "volante", "volee", "volent",
+    "volerais", "volet", "voleta", "voletai", "voletaient", "voletais", "voletait", "voletames",
+    "voletant", "voletas", "voletasse", "voletassent", "voletasses", "voletassiez", "voletassions",
+    "voletat", "voletates", "volete", "voletee", "voletees", "voleter", "voleterent", "voletes",
+    "voletez", "voletiez", "voletions", "voletons", "volets", "volette", "volettement",
+    "volettent", "volettera", "voletterai", "voletteraient", "voletterais", "voletterait",
+    "voletteras", "voletterez", "voletteriez", "voletterions", "voletterons", "voletteront",
+    "volettes", "voleur", "voleurs", "volez", "volonte", "vorticelle", "voterais", "voting",
+    "vouais", "voudra", "voudrait", "voudras", "voudrons", "vouerai", "vouerais", "vouerait",
+    "voueras", "vouez", "vouiez", "voulait", "vouliez", "voussais", "voutais", "vouterais",
+    "voutez", "voyances", "wader", "waders", "wafer", "wafers", "wafting", "wafts", "wager",
+    "wagers", "wailing", "waists", "waiter", "waiters", "waits", "waiving", "walter", "walters",
+    "walts", "wanda", "wandering", "wands", "wanes", "wangs", "wanks", "wanting", "wards",
+    "warfare", "warfares", "warts", "washing", "waster", "wasters", "wasting", "watery", "watts",
+    "waver", "wavers", "wayfaring", "whale", "while", "whists", "whiting", "wholl", "whore",
+    "whose", "whove", "wintering", "wonderfully", "wonts", "woods", "wordy", "works", "worlds",
+    "worms", "worrier", "worries", "worse", "worthy", "would", "wrests", "writing", "writs",
+    "wroth",
+})

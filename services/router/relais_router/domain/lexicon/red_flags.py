@@ -53,7 +53,8 @@ _MEDS = ("medicament*|comprime*|cachet*|gelule*|pilule*|pills|pill|tablets|table
          "sleeping|painkillers|ibuprofene|ibuprofen|lithium|benzo*")
 _TOXIC = ("javel|detergent*|lessive|nettoyant*|menager|menagers|chimique*|corrosif*|"
           "caustique*|pile|piles|aimant*|battery|batteries|bleach|chemical*|poison|"
-          "deboucheur|essence|petrole|antigel|raticide|mort|antifreeze|detergents|cleaner")
+          "deboucheur|essence|petrole|antigel|raticide|mort|antifreeze|detergents|cleaner|"
+          "produit*|vaisselle|insecticide|pesticide|herbicide|solvant|acetone|ammoniaque")
 
 RULES: tuple[RedFlagRule, ...] = (
     # --- chest pain ---------------------------------------------------------------------
@@ -198,6 +199,8 @@ RULES: tuple[RedFlagRule, ...] = (
     R("suicidal", "scarif*|automutil*|auto mutil*|mutile", 0),
     R("suicidal", "couper|coupe|ouvrir|ouvert|ouvre|taillade veines|poignets|wrists", 3),
     R("suicidal", "plus|pas|aucune envie vivre|vie", 2),
+    R("suicidal", "pense|pensait|pensent|penses|pensees|idee|idees|thinking|thoughts mort|"
+      "mourir|suicide|death|dying|dead", 3),
     R("suicidal", "plus|aucune envie rien", 2, level=AMBIGUOUS),
     R("suicidal", "veux|veut|voulez plus vivre", 1),
     R("suicidal", "marre vivre|vie", 3, unless="chere cout prix"),
@@ -254,7 +257,8 @@ RULES: tuple[RedFlagRule, ...] = (
       f"trop|toute|tous|toutes|boite|boites|plaquette*|flacon*|bottle|whole|entire|many|lot|"
       f"dizaine*|bunch {_MEDS}|boite|boites|plaquette*|flacon|bottle", 3),
     R("overdose", f"avale*|ingere*|bu|swallowed|drank|mange*|ate|licked|leche* "
-      f"des|du|de|un|une|plusieurs|some|a|sa|ses|her|his|la|l {_TOXIC}", 2),
+      f"des|du|de|un|une|plusieurs|some|a|sa|ses|her|his|la|l {_TOXIC}", 2,
+      unless="laitier laitiers frais bio alimentaire alimentaires regime"),
     R("overdose", f"avale*|ingere*|swallowed|mange*|ate des|plusieurs|some|ses|sa {_MEDS}", 2),
     R("overdose", "monoxyde|monoxide", 0),
     R("overdose", "mange*|cueilli*|ate|eaten|avale* champignon*|baies|mushroom*|berries|plante*",
@@ -313,24 +317,24 @@ CONCEPTS: dict[str, tuple[tuple[str, int] | tuple[str, int, str], ...]] = {
         ("pertes rouges|marron|brunes|sang", 2),
     ),
     "abdominal_pain": (
-        ("douleur*|mal|maux|crampe*|pain|pains|cramp*|contraction*|ache|aching|hurts "
-         "ventre|abdomen|abdomina*|belly|stomach|tummy|pelvi*|pelvis|bassin", 3),
+        (("douleur*|mal|maux|crampe*|pain|pains|cramp*|contraction*|ache|aching|hurts "
+         "ventre|abdomen|abdomina*|belly|stomach|tummy|pelvi*|pelvis|bassin"), 3),
         ("ventre|abdomen|belly|stomach|tummy douleur*|mal|pain|hurts|dur|contract*", 3),
     ),
     "severe": (
-        ("intense*|violent*|forte|fortes|fort|atroce*|terrible*|insupportable*|horrible*|"
+        (("intense*|violent*|forte|fortes|fort|atroce*|terrible*|insupportable*|horrible*|"
          "severe|unbearable|extreme*|enorme*|plie*|worst|excruciating|agony|hurle|crie|"
-         "pleure|insoutenable*|bad", 0),
+         "pleure|insoutenable*|bad"), 0),
     ),
     "waters": (
         ("perte*|poche|perdu eaux", 2), ("liquide amniotique", 0),
         ("waters|water broke|broken|breaking", 1),
     ),
     "fetal_movement": (
-        ("pas|plus|moins|aucun|peu|less|no|reduced|fewer|decreased mouvement*|bouge*|"
-         "movement*|moving|kicks|kicking", 2),
-        ("bouge*|mouvements|moving|movements|movement|kicks|kicking plus|moins|pas|less|"
-         "reduced|stopped|not|no", 2),
+        (("pas|plus|moins|aucun|peu|less|no|reduced|fewer|decreased mouvement*|bouge*|"
+         "movement*|moving|kicks|kicking"), 2),
+        (("bouge*|mouvements|moving|movements|movement|kicks|kicking plus|moins|pas|less|"
+         "reduced|stopped|not|no"), 2),
         ("sens|sent|senti|feel|felt plus|pas|not bouger|bebe|baby|move", 2),
     ),
     "headache": (("mal|maux tete", 1), ("cephalee*|headache*|migraine*", 0)),
@@ -357,34 +361,34 @@ CONCEPTS: dict[str, tuple[tuple[str, int] | tuple[str, int, str], ...]] = {
         ("raideur|rigidite|stiff|stiffness nuque|cou|neck", 2),
     ),
     "purpura_spots": (
-        ("taches|tache|boutons|plaques|points|spots|rash|marques violet*|pourpre*|purple|"
-         "effacent|disparaissent|fade|fading|blanch*", 4),
+        (("taches|tache|boutons|plaques|points|spots|rash|marques violet*|pourpre*|purple|"
+         "effacent|disparaissent|fade|fading|blanch*"), 4),
     ),
     "chemo": (("chimio*|chemo*|chimiotherapie|immunodeprim*|neutropeni*", 0),),
     "confusion": (
         ("confus|confuse|confusion|desorient*|disorient*|delir*|incoheren*|confused", 0),
     ),
     "limb_or_face_numb": (
-        (f"engourdi*|engourdiss*|fourmill*|faiblesse|faible|numb*|weak*|tingl* "
-         f"{_FACE}|faciale|{_LIMB}", 4),
+        ((f"engourdi*|engourdiss*|fourmill*|faiblesse|faible|numb*|weak*|tingl* "
+         f"{_FACE}|faciale|{_LIMB}"), 4),
         (f"{_FACE}|{_LIMB} engourdi*|numb|faible|weak", 3),
         (f"bouge|bouger|lever|soulever|move|lift|moving|lifting plus|pas {_LIMB}", 3),
         (f"plus|sans|no force|forces|strength {_LIMB}", 4),
         (f"{_LIMB} repond|inerte|inertes|lourd|lourde", 3),
     ),
     "speech_trouble": (
-        ("trouble*|difficulte*|difficulty|trouble|perte parole|elocution|langage|parler|"
-         "speaking|speech|talking", 2),
+        (("trouble*|difficulte*|difficulty|trouble|perte parole|elocution|langage|parler|"
+         "speaking|speech|talking"), 2),
     ),
     "allergy": (
-        ("allergi*|allergique|allergic|allergy|allergen*|arachide*|cacahuete*|peanut*|"
-         "crustace*|shellfish|guepe|abeille|frelon|wasp|bee|hornet", 0),
+        (("allergi*|allergique|allergic|allergy|allergen*|arachide*|cacahuete*|peanut*|"
+         "crustace*|shellfish|guepe|abeille|frelon|wasp|bee|hornet"), 0),
     ),
     "allergy_swelling": (
-        ("visage|face|yeux|eyes|paupieres|gorge|throat|cou gonfl*|enfle*|enflee*|enflure*|swell*|swollen|"
-         "oedem*", 3),
-        ("gonfl*|enfle*|enflee*|enflure*|swell*|swollen|oedem* visage|face|yeux|eyes|gorge|throat|partout|"
-         "everywhere|corps|body", 3),
+        (("visage|face|yeux|eyes|paupieres|gorge|throat|cou gonfl*|enfle*|enflee*|enflure*|swell*|swollen|"
+         "oedem*"), 3),
+        (("gonfl*|enfle*|enflee*|enflure*|swell*|swollen|oedem* visage|face|yeux|eyes|gorge|throat|partout|"
+         "everywhere|corps|body"), 3),
         ("urticaire|hives|plaques|boutons partout|generalis*|everywhere|corps|body", 3),
         ("malaise|etouff*|dizzy|faint*", 0),
     ),
@@ -393,9 +397,9 @@ CONCEPTS: dict[str, tuple[tuple[str, int] | tuple[str, int, str], ...]] = {
         ("traumatisme cranien", 1), ("head injury", 1), ("commotion|concussion", 0),
     ),
     "head_injury_warning": (
-        ("vomi*|vomit*|somnol*|endormi*|drowsy|sleepy|confus*|saign*|bleed*|anticoag*|"
+        (("vomi*|vomit*|somnol*|endormi*|drowsy|sleepy|confus*|saign*|bleed*|anticoag*|"
          "kardegic|eliquis|xarelto|previscan|coumadine|warfarin|thinners|convuls*|"
-         "bizarre*|strange*|repond|reagit|inconscien*|unconscious|connaissance", 0),
+         "bizarre*|strange*|repond|reagit|inconscien*|unconscious|connaissance"), 0),
     ),
     "testicle_pain": (
         ("douleur*|mal|pain|pains|ache testicul*|bourse*|bourses|testicle*|testis|scrotum", 3),
@@ -414,22 +418,22 @@ CONCEPTS: dict[str, tuple[tuple[str, int] | tuple[str, int, str], ...]] = {
         ("mange*|cueilli*|ate|eaten|avale* champignon*|baies|mushroom*|berries|plante*", 3),
     ),
     "poisoning_signs": (
-        ("vomi*|vomit*|diarrhee*|malaise|somnolen*|endormi*|blanc|blanche|pale|convuls*|"
-         "delire*|hallucin*|sleepy|drowsy|vomiting", 0),
+        (("vomi*|vomit*|diarrhee*|malaise|somnolen*|endormi*|blanc|blanche|pale|convuls*|"
+         "delire*|hallucin*|sleepy|drowsy|vomiting"), 0),
     ),
     "unresponsive": (
         ("repond|reagit|repondait plus|pas", 1,
-         "telephone standard secretariat mail mails messages appel appels ligne cabinet "
-         "accueil vous mutuelle laboratoire pharmacie courrier numero"),
+         ("telephone standard secretariat mail mails messages appel appels ligne cabinet "
+         "accueil vous mutuelle laboratoire pharmacie courrier numero")),
         ("unresponsive|inconscien*|not responding", 0),
     ),
     "collapse": (
-        ("par|au terre|sol", 1), ("malaise*|effondre*|effondree|tombe*|tombee|collapsed|fell|"
-                                  "floor|ground", 0),
+        ("par|au terre|sol", 1), (("malaise*|effondre*|effondree|tombe*|tombee|collapsed|fell|"
+                                  "floor|ground"), 0),
     ),
     "infant_distress": (
-        ("mou|molle|hypoton*|floppy|limp|geint|gemit|gris|grise|grey|gray|marbre*|mottled|"
-         "fontanelle|apathique|lethargi*|listless", 0),
+        (("mou|molle|hypoton*|floppy|limp|geint|gemit|gris|grise|grey|gray|marbre*|mottled|"
+         "fontanelle|apathique|lethargi*|listless"), 0),
     ),
     "infant_feeding": (
         ("boit|tete plus|rien|pas|not", 1),
