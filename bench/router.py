@@ -203,34 +203,40 @@ class Infra:
             shutil.rmtree(self.base, ignore_errors=True)
 
 
-def _stats() -> dict[int, tuple[int, float]]:
-    """pid -> (ppid, CPU seconds incl. reaped children) for every process."""
+def _stats() -> dict[int, tuple[int, float, float]]:
+    """pid -> (ppid, own CPU seconds, CPU seconds of its reaped children)."""
     tick = os.sysconf("SC_CLK_TCK")
-    found: dict[int, tuple[int, float]] = {}
+    found: dict[int, tuple[int, float, float]] = {}
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        found[int(pid)] = (int(fields[1]), sum(int(f) for f in fields[11:15]) / tick)
+        found[int(pid)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick,
+                           (int(fields[13]) + int(fields[14])) / tick)
     return found
 
 
-def tree_cpu(root: int | None, stats: dict[int, tuple[int, float]]) -> float:
+def tree_cpu(root: int | None, stats: dict[int, tuple[int, float, float]]) -> float:
     """CPU seconds of a process and its descendants (a postmaster and its backends)."""
     if root is None:
         return float("nan")
     total, todo = 0.0, [root]
     while todo:
         pid = todo.pop()
-        total += stats.get(pid, (0, 0.0))[1]
-        todo += [child for child, (ppid, _) in stats.items() if ppid == pid]
+        _, own, reaped = stats.get(pid, (0, 0.0, 0.0))
+        total += own + reaped
+        todo += [child for child, (ppid, _, _) in stats.items() if ppid == pid]
     return total
 
 
 def cpu_by_role(roots: dict[str, int | None]) -> dict[str, float]:
+    """CPU seconds per role; the bench counts only its own process (Kafka, PostgreSQL and
+    the worker are its children)."""
     stats = _stats()
-    return {role: tree_cpu(pid, stats) for role, pid in roots.items()}
+    found = {role: tree_cpu(pid, stats) for role, pid in roots.items() if role != "bench"}
+    found["bench"] = stats[os.getpid()][1]
+    return found
 
 
 # --- baselines --------------------------------------------------------------------------------
@@ -299,7 +305,8 @@ class Worker:
 
     @property
     def pid(self) -> int | None:
-        return self.process.pid if self.process else os.getpid()
+        """The worker process (None in-process: its CPU is the bench's)."""
+        return self.process.pid if self.process else None
 
     async def start(self) -> None:
         if self.inprocess:
