@@ -101,12 +101,15 @@ def route_case(case: Case) -> RoutingDecision:
                                       text=case.body))
 
 
-def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
+def summarise(outcomes: list[Outcome], scored: list[Outcome] | None = None) -> dict[str, Any]:
+    """Figures over `outcomes`; accuracy and false-urgent over `scored` when given (the
+    default run scores them on the evaluation set and uses the critical list for recall)."""
     n = len(outcomes)
+    scored = outcomes if scored is None else scored
     urgent = [o for o in outcomes if o.case.urgent]
-    calm = [o for o in outcomes if not o.case.urgent]
+    calm = [o for o in scored if not o.case.urgent]
     return {
-        "accuracy": round(sum(o.correct for o in outcomes) / n, 3) if n else 0.0,
+        "accuracy": round(sum(o.correct for o in scored) / len(scored), 3) if scored else 0.0,
         "urgent_recall": round(sum(o.decision.urgent for o in urgent) / len(urgent), 3)
         if urgent else 1.0,
         "false_urgent": round(sum(o.decision.urgent for o in calm) / len(calm), 3)
@@ -125,8 +128,9 @@ def _print_table(outcomes: list[Outcome], files: list[Path], default: bool, show
     names = ", ".join(f"{p} ({sum(o.case.file == str(p) for o in outcomes)})" for p in files)
     print(f"Routing evaluation: {names}", file=out)
     if default:
-        print("  default cases: the evaluation set plus the critical red-flag list; the critical "
-              "list counts in every figure (all its cases are urgent, team soins).", file=out)
+        print("  default run: accuracy and false_urgent over the evaluation set; urgent_recall over "
+              "the set's urgent cases plus the critical red-flag list; n counts both files.",
+              file=out)
     print(f"  rules {RULES_VERSION}, confidence threshold {CONFIDENCE_THRESHOLD}", file=out)
     print(file=out)
 
@@ -189,7 +193,8 @@ def run(case_files: list[str] | None, as_json: bool, show_errors: bool = False,
         print(f"eval-routing: {exc}", file=sys.stderr)
         return 2
     outcomes = [Outcome(case, route_case(case)) for case in cases]
-    summary = summarise(outcomes)
+    scored = [o for o in outcomes if o.case.file == str(files[0])] if default else None
+    summary = summarise(outcomes, scored)
     if as_json:
         several = len(files) > 1
         document = {

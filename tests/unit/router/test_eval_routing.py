@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from relais_cli import eval_routing
 from relais_cli.main import main
 
@@ -93,7 +92,15 @@ def test_the_default_run_states_its_cases_and_ends_with_the_summary(capsys):
     assert main(["eval-routing"]) == 0
     out = capsys.readouterr().out
     assert "routing_eval.jsonl" in out and "red_flags_critical.jsonl" in out
+    assert "urgent_recall over the set's urgent cases plus the critical" in out
     assert SUMMARY.match(out.rstrip("\n").splitlines()[-1])
+    main(["eval-routing", "--json"])
+    document = json.loads(capsys.readouterr().out)
+    set_size = len(eval_routing.load_cases(DATA / eval_routing.EVAL_SET))
+    critical = len(eval_routing.load_cases(DATA / eval_routing.CRITICAL_LIST))
+    assert document["summary"]["n"] == set_size + critical == len(document["cases"])
+    assert {c["file"] for c in document["cases"]} == {
+        str(DATA / eval_routing.EVAL_SET), str(DATA / eval_routing.CRITICAL_LIST)}
 
 
 def _figures(name):

@@ -3,7 +3,6 @@
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from relais_router.domain.redflags import detect_red_flags
 from relais_router.domain.routing import TEAMS, RoutingInput, route_contact
 from relais_router.domain.text import (
@@ -123,6 +122,10 @@ def test_negation_does_not_leak_across_clauses_or_idioms(text):
         "renouvellement de mon epipen",
         "je me suis coupé le bras en bricolant",
         "I took my pills this morning",
+        "mon fils a avalé son médicament sans problème ce matin",
+        "j'ai mangé du poisson hier soir",
+        "sore throat and swollen glands",
+        "mon cœur bat fort quand je cours",
     ],
 )
 def test_non_urgent_mentions_of_urgent_words_are_not_p1(text):

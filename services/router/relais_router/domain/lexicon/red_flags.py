@@ -414,6 +414,18 @@ CONCEPTS: dict[str, tuple[tuple[str, int] | tuple[str, int, str], ...]] = {
         ("nouveau|nouveaux ne|nes|nee|nees", 0),
     ),
     "older_age": (("#older_age", 0),),
+    # A child who swallowed medicines or household products, however it is phrased.
+    "child": (
+        (("fils|fille|enfant|enfants|bebe|bb|petit|petite|garcon|son|daughter|child|kid|kids|"
+         "toddler|baby|boy|girl|nourrisson*|niece|neveu|nephew"), 0),
+    ),
+    "child_ingestion": (
+        ((f"avale*|ingere*|swallowed|mange*|ate|bu|drank|croque*|chewed|licked "
+         f"bunch|lot|lots|handful|several|many|plusieurs|tous|toutes|toute|boite|plaquette*|"
+         f"flacon|bottle|whole|some|grand|grandmother|grandfather|grandma|grandpa|mamie|papi|"
+         f"parents|nounou|mother|father|mere|pere {_MEDS}|{_TOXIC}"), 6,
+         "laitier laitiers frais bio alimentaire alimentaires regime"),
+    ),
     "wild_ingestion": (
         ("mange*|cueilli*|ate|eaten|avale* champignon*|baies|mushroom*|berries|plante*", 3),
     ),
@@ -444,6 +456,7 @@ CONCEPTS: dict[str, tuple[tuple[str, int] | tuple[str, int, str], ...]] = {
 
 COMBINATIONS: tuple[Combination, ...] = (
     Combination("overdose", ("wild_ingestion", "poisoning_signs")),
+    Combination("overdose", ("child", "child_ingestion")),
     Combination("unconscious", ("unresponsive", "collapse")),
     Combination("bleeding_in_pregnancy", ("pregnancy", "bleeding_any")),
     Combination("pregnancy_emergency", ("pregnancy", "abdominal_pain", "severe")),
@@ -492,7 +505,7 @@ SCOPE_BREAKERS = frozenset({
     "mais", "but", "car", "because", "parce", "cependant", "however", "pourtant", "though",
     "although", "sauf", "except", "tellement", "alors", "puis", "then", "donc", "so",
     "je", "j", "il", "elle", "on", "nous", "ils", "elles", "i", "he", "she", "we", "they",
-    "ai", "a", "est", "suis", "has", "is", "was", "have", "had", "avait", "etait", "depuis",
+    "ai", "est", "suis", "has", "is", "was", "have", "had", "avait", "etait", "depuis",
     "quand", "when", "maintenant", "now", "par", "contre", "whereas", "yet", "still",
     "toujours", "encore",
 })
