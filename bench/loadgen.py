@@ -25,26 +25,32 @@ class RawPoster:
             f"{head}\r\n"
         ).encode() + body
         async with self._slots:
-            conn = self._idle.pop() if self._idle else None
-            try:
-                if conn is None:
-                    conn = await asyncio.open_connection(self._host, self._port)
-                reader, writer = conn
-                writer.write(request)
-                status = int((await reader.readline()).split()[1])
-                length = 0
-                while (line := await reader.readline()) not in (b"\r\n", b""):
-                    name, _, value = line.partition(b":")
-                    if name.strip().lower() == b"content-length":
-                        length = int(value)
-                if length:
-                    await reader.readexactly(length)
-                self._idle.append(conn)
-                return status
-            except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
-                if conn is not None:
-                    conn[1].close()
-                return 0
+            status = await self._exchange(request, reuse=True)
+            # A kept-alive connection the server closed while idle fails before any
+            # answer: that is the client's doing, so try once on a fresh connection.
+            return status if status else await self._exchange(request, reuse=False)
+
+    async def _exchange(self, request: bytes, *, reuse: bool) -> int:
+        conn = self._idle.pop() if (reuse and self._idle) else None
+        try:
+            if conn is None:
+                conn = await asyncio.open_connection(self._host, self._port)
+            reader, writer = conn
+            writer.write(request)
+            status = int((await reader.readline()).split()[1])
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.partition(b":")
+                if name.strip().lower() == b"content-length":
+                    length = int(value)
+            if length:
+                await reader.readexactly(length)
+            self._idle.append(conn)
+            return status
+        except (OSError, ValueError, IndexError, asyncio.IncompleteReadError):
+            if conn is not None:
+                conn[1].close()
+            return 0
 
     async def close(self) -> None:
         for _, writer in self._idle:
