@@ -236,6 +236,20 @@ async def test_email_replies_thread_by_in_reply_to_and_references_whatever_their
     assert (await conversation_of(db, carer))["id"] == conv["id"]
 
 
+async def test_every_email_the_router_asks_for_answers_the_patients_latest_email(runtime, db):
+    first = email(unique_email(), "j'ai une douleur thoracique depuis une heure")
+    await handle(runtime, first)
+    conv = await conversation_of(db, first)
+    requests = [orjson.loads(r["payload"])["data"] for r in await db.fetch(
+        "SELECT payload FROM router.outbox WHERE topic = $1 AND key = $2 ORDER BY id",
+        topics.NOTIFY_REQUESTED, str(conv["id"]))]
+    assert [r["kind"] for r in requests] == ["emergency_guidance", "ack"]
+    own = first.provider_ids["Message-ID"]
+    assert all(r["params"]["in_reply_to"] == own for r in requests)
+    guidance_id = requests[0]["params"]["message_id"]
+    assert requests[1]["params"]["references"] == f"{own} {guidance_id}"  # oldest first
+
+
 async def test_a_delivery_status_carrying_the_sent_message_id_threads_the_answer(runtime, db):
     mail = unique_email()
     first = email(mail, "Question ordonnance")

@@ -72,8 +72,7 @@ async def resolve_thread(
             address=address.address, kind=address.kind, raw=contact.sender.raw  # type: ignore[arg-type]
         )})
     row = await repo.upsert_correspondent_with_links(
-        conn, address.address, address.kind, address.raw,
-        address.unparsed or bool(contact.metadata.get("sender_unparsed")),
+        conn, address.address, address.kind, address.raw, address.unparsed,
         is_mobile=address.is_mobile, number_type=address.number_type,
     )
     correspondent_id: uuid.UUID = row["id"]
@@ -143,14 +142,16 @@ async def outbound_email_headers(
     conn: asyncpg.Connection, conversation_id: uuid.UUID, notification_id: str, mailbox: str | None
 ) -> dict[str, Any]:
     """Params an outgoing email carries so replies thread back: the Message-ID the notifier
-    must use, and In-Reply-To/References (the conversation's ids, newest last)."""
+    must use, In-Reply-To (the patient's latest email) and References (the thread's ids,
+    oldest first)."""
     known = await repo.thread_message_ids(conn, conversation_id)
     own = outbound_message_id(notification_id, mailbox)
     await repo.remember_message_id(conn, own, conversation_id, "out", uuid.UUID(notification_id))
     params: dict[str, Any] = {"message_id": f"<{own}>"}
+    inbound = [mid for mid, direction in known if direction == "in"]
     if known:
-        params["in_reply_to"] = f"<{known[-1]}>"
-        params["references"] = " ".join(f"<{m}>" for m in known[-20:])
+        params["in_reply_to"] = f"<{(inbound or [known[-1][0]])[-1]}>"
+        params["references"] = " ".join(f"<{mid}>" for mid, _ in known[-20:])
     return params
 
 

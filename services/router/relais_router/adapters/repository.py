@@ -105,14 +105,20 @@ async def open_candidates(
     Run after the row locks are held: a fresh statement sees what a concurrent
     thread committed while we waited.
     """
+    # Each branch is served by its partial unique index. The site is filtered here, not in
+    # SQL: with `site_id = …` the planner may pick the (site, team) queue index and scan
+    # every open conversation of the site while the table's statistics are young.
     rows = await conn.fetch(
         f"""
-        SELECT {_CANDIDATE_COLUMNS} FROM router.conversations
-        WHERE site_id = $3 AND status = 'open'
-          AND ((patient_id IS NULL AND correspondent_id = $1) OR patient_id = $2)
+        SELECT {_CANDIDATE_COLUMNS}, site_id FROM router.conversations
+        WHERE correspondent_id = $1 AND status = 'open' AND patient_id IS NULL
+        UNION ALL
+        SELECT {_CANDIDATE_COLUMNS}, site_id FROM router.conversations
+        WHERE patient_id = $2 AND status = 'open'
         """,
-        correspondent_id, patient_id, site_id,
+        correspondent_id, patient_id,
     )
+    rows = [r for r in rows if r["site_id"] == site_id]
     patient_open = next((r for r in rows if patient_id and r["patient_id"] == patient_id), None)
     address_open = next((r for r in rows if r["patient_id"] is None), None)
     return patient_open, address_open
@@ -150,9 +156,11 @@ async def remember_message_id(
     notification_id: uuid.UUID | None = None,
 ) -> None:
     """Map an email Message-ID to its conversation (the first mapping wins)."""
+    # clock_timestamp(): ids written in one transaction keep their order (References)
     await conn.execute(
-        "INSERT INTO router.email_message_ids (message_id, conversation_id, direction, notification_id)"
-        " VALUES ($1, $2, $3, $4) ON CONFLICT (message_id) DO NOTHING",
+        "INSERT INTO router.email_message_ids"
+        " (message_id, conversation_id, direction, notification_id, created_at)"
+        " VALUES ($1, $2, $3, $4, clock_timestamp()) ON CONFLICT (message_id) DO NOTHING",
         message_id, conversation_id, direction, notification_id,
     )
 
@@ -166,8 +174,9 @@ async def remember_outbound_message_id(
         return
     await conn.execute(
         """
-        INSERT INTO router.email_message_ids (message_id, conversation_id, direction, notification_id)
-        SELECT $2, conversation_id, 'out', notification_id FROM router.messages
+        INSERT INTO router.email_message_ids
+            (message_id, conversation_id, direction, notification_id, created_at)
+        SELECT $2, conversation_id, 'out', notification_id, clock_timestamp() FROM router.messages
         WHERE notification_id = $1 AND channel = 'email'
         ON CONFLICT (message_id) DO NOTHING
         """,
@@ -175,14 +184,16 @@ async def remember_outbound_message_id(
     )
 
 
-async def thread_message_ids(conn: asyncpg.Connection, conversation_id: uuid.UUID) -> list[str]:
-    """The conversation's Message-IDs, oldest first (an outgoing email's References)."""
+async def thread_message_ids(
+    conn: asyncpg.Connection, conversation_id: uuid.UUID
+) -> list[tuple[str, str]]:
+    """The conversation's (Message-ID, direction), oldest first (an outgoing email's References)."""
     rows = await conn.fetch(
-        "SELECT message_id FROM router.email_message_ids WHERE conversation_id = $1"
+        "SELECT message_id, direction FROM router.email_message_ids WHERE conversation_id = $1"
         " ORDER BY created_at, message_id",
         conversation_id,
     )
-    return [r["message_id"] for r in rows]
+    return [(r["message_id"], r["direction"]) for r in rows]
 
 
 async def adopt_patient(conn: asyncpg.Connection, conversation_id: uuid.UUID, patient_id: uuid.UUID) -> None:
