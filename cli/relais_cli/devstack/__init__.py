@@ -52,8 +52,10 @@ import stat
 import subprocess
 import sys
 import threading
+import time
 import weakref
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 __all__ = [
@@ -199,6 +201,26 @@ def _pdeathsig_preexec(sig: int) -> Callable[[], None] | None:
 # Nodes still running at interpreter exit are stopped (gracefully) by this hook.
 _LIVE_NODES: weakref.WeakSet = weakref.WeakSet()
 
+def spawn_logged(
+    cmd: list[str], *, cwd: Path, log_path: Path, label: str, death_signal: int, **popen: Any
+) -> subprocess.Popen[bytes]:
+    """Start a server in the foreground, appending its output to `log_path`.
+
+    It gets `death_signal` if this process dies (a trivial prctl preexec_fn, safe with threads).
+    """
+    with open(log_path, "ab") as log:
+        log.write(f"\n==== relais devstack: starting {label} {time.ctime()} ====\n".encode())
+        log.flush()
+        return subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_pdeathsig_preexec(death_signal),  # noqa: PLW1509
+            **popen,
+        )
+
 
 def _register_node(node: object) -> None:
     _LIVE_NODES.add(node)
@@ -251,3 +273,4 @@ from relais_cli.devstack.postgres import (
     start_postgres,
 )
 from relais_cli.devstack.topics import ensure_topics
+

@@ -34,7 +34,7 @@ from typing import Self
 
 from relais_cli.devstack import (
     DevstackError,
-    _pdeathsig_preexec,
+    spawn_logged,
     _register_node,
     _tail,
     _terminate,
@@ -333,18 +333,9 @@ def start_kafka(
 
     log_path = data_dir / "kafka.log"
     cmd = [java, *_jvm_opts(heap, data_dir), "-cp", f"{libs}/*", "kafka.Kafka", str(props)]
-    with open(log_path, "ab") as log:
-        log.write(f"\n==== relais devstack: starting Kafka {time.ctime()} ====\n".encode())
-        log.flush()
-        proc = subprocess.Popen(
-            cmd,
-            cwd=data_dir,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            # A trivial preexec_fn (one prctl call), safe enough with threads.
-            preexec_fn=_pdeathsig_preexec(signal.SIGTERM),  # noqa: PLW1509
-        )
+    proc = spawn_logged(
+        cmd, cwd=data_dir, log_path=log_path, label="Kafka", death_signal=signal.SIGTERM
+    )
     bootstrap = f"127.0.0.1:{port}"
     node = KafkaNode(
         bootstrap=bootstrap,

@@ -36,7 +36,7 @@ from urllib.parse import quote
 from relais_cli.devstack import (
     DevstackError,
     _make_traversable,
-    _pdeathsig_preexec,
+    spawn_logged,
     _postgres_uid_gids,
     _register_node,
     _tail,
@@ -295,19 +295,10 @@ def start_postgres(
         "-c",
         "logging_collector=off",
     ]
-    with open(log_path, "ab") as log:
-        log.write(f"\n==== relais devstack: starting PostgreSQL {time.ctime()} ====\n".encode())
-        log.flush()
-        proc = subprocess.Popen(
-            cmd,
-            cwd=data_dir,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            # A trivial preexec_fn (one prctl call), safe enough with threads.
-            preexec_fn=_pdeathsig_preexec(signal.SIGINT),  # noqa: PLW1509
-            **as_user,
-        )
+    proc = spawn_logged(
+        cmd, cwd=data_dir, log_path=log_path, label="PostgreSQL",
+        death_signal=signal.SIGINT, **as_user,
+    )
     url = (
         f"postgresql://{quote(user, safe='')}:{quote(password, safe='')}"
         f"@127.0.0.1:{port}/{quote(database, safe='')}"
