@@ -62,8 +62,9 @@ class RouterContext:
 
 
 def reference_for(conversation_id: uuid.UUID) -> str:
-    """A short reference a patient can quote ("R-3F9A2C")."""
-    return "R-" + conversation_id.hex[-6:].upper()
+    """A short reference a patient can quote ("R-3F9A2C71"): 32 random bits of the UUIDv7,
+    so collisions (a retry each) stay rare for hundreds of thousands of conversations."""
+    return "R-" + conversation_id.hex[-8:].upper()
 
 
 async def _emit(conn: asyncpg.Connection, topic: str, key: str, data, site_id: str, corr: str) -> None:
