@@ -249,3 +249,19 @@ def keyword_envelope(phone: str, kind: str, text: str) -> Envelope:
 
 async def produce(producer: AIOKafkaProducer, topic: str, key: str, envelope: Envelope) -> None:
     await producer.send_and_wait(topic, encode(envelope), key=key.encode())
+
+
+async def dead_letter(bootstrap: str, topic: str, key: str) -> Any:
+    """The record dead-lettered from `topic` under `key` (waits for it)."""
+    dlq = AIOKafkaConsumer(topics.dlq_topic(topic), bootstrap_servers=bootstrap,
+                           group_id="t-" + uuid.uuid4().hex, auto_offset_reset="earliest")
+    await dlq.start()
+    try:
+        async def found() -> Any:
+            batches = await dlq.getmany(timeout_ms=500)
+            return next((r for rs in batches.values() for r in rs
+                         if r.key and r.key.decode() == key), None)
+
+        return await eventually(found, what="dead letter")
+    finally:
+        await dlq.stop()

@@ -7,6 +7,7 @@ from relais_shared import topics
 
 from tests.conftest import unique_phone
 from tests.integration.notifier.support import (
+    dead_letter,
     callback_envelope,
     eventually,
     keyword_envelope,
@@ -128,9 +129,7 @@ async def answered_marker(fake, marker):
 async def test_a_callback_carrying_another_notifications_message_id_is_dead_lettered(
     notifier, producer, statuses, kafka_bootstrap
 ):
-    import uuid
 
-    from aiokafka import AIOKafkaConsumer
 
     first, first_sid = await sent_notification(producer, statuses, unique_phone())
     second = notify_envelope(unique_phone())
@@ -143,19 +142,7 @@ async def test_a_callback_carrying_another_notifications_message_id_is_dead_lett
     )
     await callback(producer, second_nid, "delivered", first_sid)
 
-    dlq = AIOKafkaConsumer(topics.dlq_topic(topics.PROVIDER_CALLBACK),
-                           bootstrap_servers=kafka_bootstrap,
-                           group_id="t-" + uuid.uuid4().hex, auto_offset_reset="earliest")
-    await dlq.start()
-    try:
-        async def dead_letter():
-            batches = await dlq.getmany(timeout_ms=500)
-            return next((r for rs in batches.values() for r in rs
-                         if r.key and r.key.decode() == second_nid), None)
-
-        record = await eventually(dead_letter, what="dead letter")
-        assert "another notification" in dict(record.headers)["dlq.reason"].decode()
-    finally:
-        await dlq.stop()
+    record = await dead_letter(kafka_bootstrap, topics.PROVIDER_CALLBACK, second_nid)
+    assert "another notification" in dict(record.headers)["dlq.reason"].decode()
     assert (await notifier.row(first))["provider_message_id"] == first_sid
     assert statuses.statuses(second_nid) == ["sent"]

@@ -7,7 +7,6 @@ import asyncio
 import uuid
 
 import pytest
-from aiokafka import AIOKafkaConsumer
 from relais_notifier.metrics import RECONCILIATIONS
 from relais_shared import topics
 from relais_shared.ids import new_id
@@ -15,9 +14,9 @@ from relais_shared.ids import new_id
 from tests.conftest import unique_phone
 from tests.integration.notifier.fake_twilio import Drop, Fail, FailAfterCreate, Hang
 from tests.integration.notifier.support import (
+    dead_letter,
     PUBLIC_URL,
     SMS_FROM,
-    eventually,
     notify_envelope,
     produce,
 )
@@ -154,19 +153,8 @@ async def test_retries_exhausted_fail_and_dead_letter_the_request(
     assert status.provider_code == "http_503"
     assert len(fake_twilio.posts_to(phone)) == 4 and fake_twilio.messages_to(phone) == []
 
-    dlq = AIOKafkaConsumer(topics.dlq_topic(topics.NOTIFY_REQUESTED), bootstrap_servers=kafka_bootstrap,
-                           group_id="t-" + uuid.uuid4().hex, auto_offset_reset="earliest")
-    await dlq.start()
-    try:
-        async def dead_letter():
-            batches = await dlq.getmany(timeout_ms=500)
-            return next((r for rs in batches.values() for r in rs
-                         if r.key and r.key.decode() == conversation), None)
-
-        record = await eventually(dead_letter, what="dead letter")
-        assert "retries exhausted" in dict(record.headers)["dlq.reason"].decode()
-    finally:
-        await dlq.stop()
+    record = await dead_letter(kafka_bootstrap, topics.NOTIFY_REQUESTED, conversation)
+    assert "retries exhausted" in dict(record.headers)["dlq.reason"].decode()
 
 
 async def test_permanent_refusals_are_final(notifier, fake_twilio, producer, statuses):
