@@ -11,7 +11,7 @@ import dataclasses
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import asyncpg
 from prometheus_client import Counter
@@ -33,7 +33,13 @@ from structlog.contextvars import bound_contextvars
 from .adapters import directory, identity
 from .adapters import repository as repo
 from .domain.assignment import AssignmentPlan, overflow_chain, plan_assignment
-from .domain.routing import RoutingDecision, RoutingInput, route_contact
+from .domain.routing import (
+    OpenConversation,
+    RoutingDecision,
+    RoutingInput,
+    follow_up_escalation,
+    route_contact,
+)
 
 log = get_logger(__name__)
 SOURCE = "router"
@@ -116,17 +122,16 @@ async def _thread_contact(
         if choice.adopt_patient and choice.patient_id is not None:
             await repo.adopt_patient(conn, conversation_id, choice.patient_id)
         await _store_inbound(conn, conversation_id, contact, thread)
-        team = await repo.touch_conversation(conn, conversation_id, contact.received_at) or "-"
+        current = await repo.touch_conversation(conn, conversation_id, contact.received_at)
+        assert current is not None  # the thread lock holds the conversation open
+        team = await _weigh_follow_up(ctx, conn, site, conversation_id, current, contact, corr)
         log.info("contact_threaded", conversation_id=str(conversation_id), team=team,
                  via=choice.reason)
         return "threaded", team
     await _close_stale(conn, choice.close_stale, site_id, corr)
-    decision = route_contact(RoutingInput(
-        channel=contact.channel, kind=contact.kind, subject=contact.subject, text=contact.text,
-        recipient=contact.recipient, metadata=contact.metadata,
-    ))
+    decision = route_contact(_routing_input(contact))
     conversation_id = uuid7()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     lang = "en" if (contact.lang or "").startswith("en") else "fr"
     reference = reference_for(conversation_id)
     plan = await _assign(ctx, conn, site_id, decision, now, lang, reference)
@@ -158,13 +163,67 @@ async def _thread_contact(
                                 plan.routed_details() if kind == "routed" else None),
             site_id, corr,
         )
-    await _request_ack(conn, site, conv_key, contact, decision, reference, eta, lang, corr,
-                       plan.ack_eta_params)
+    kinds = ("emergency_guidance",) if decision.urgent else ()
+    await _request_notices(conn, site, conv_key, contact, decision, reference, eta, lang, corr,
+                           kinds=(*kinds, ACK_KIND.get(contact.kind, "ack")),
+                           eta_params=plan.ack_eta_params)
     if plan.escalation is not None:
         await _request_on_call(conn, site, conv_key, contact, plan, corr)
     log.info("contact_routed", conversation_id=conv_key, team=decision.team,
              priority=decision.priority, needs_triage=decision.needs_triage)
     return "new_conversation", decision.team
+
+
+async def _weigh_follow_up(
+    ctx: RouterContext, conn: asyncpg.Connection, site: asyncpg.Record,
+    conversation_id: uuid.UUID, current: asyncpg.Record, contact: ContactReceived, corr: str,
+) -> str:
+    """Red flags first, in follow-ups too: a current sign escalates the conversation (P1
+    `soins`, emergency guidance at once, on-call out of hours); ambiguous risk raises it to
+    triage. Returns the conversation's team afterwards."""
+    decision = route_contact(_routing_input(contact))
+    escalated = follow_up_escalation(
+        OpenConversation(current["team"], current["priority"], current["urgent"]), decision)
+    conv_key, lang, reference = str(conversation_id), current["lang"], current["reference"]
+    now = datetime.now(UTC)
+    if escalated is None:
+        if decision.urgent:  # already urgent: a new red flag still gets the guidance at once
+            await _request_notices(conn, site, conv_key, contact, decision, reference, None, lang,
+                                   corr, kinds=("emergency_guidance",))
+        return current["team"]
+    why = {"reason": "follow_up_red_flag" if escalated.urgent else "follow_up_risk_triage",
+           "contact_id": contact.contact_id, "from_team": current["team"],
+           "from_priority": current["priority"], "team": escalated.team,
+           "priority": escalated.priority, "at": now.isoformat(),
+           **{k: v for k, v in escalated.explanation.items() if k.startswith("red_flags")}}
+    plan = None
+    if escalated.urgent:
+        plan = await _assign(ctx, conn, site["id"], escalated, now, lang, reference)
+        escalated = dataclasses.replace(escalated, team=plan.team)
+        why["team"] = plan.team
+    await repo.escalate_conversation(conn, conversation_id, team=escalated.team,
+                                     priority=escalated.priority, urgent=escalated.urgent,
+                                     escalation=why)
+    await _emit(conn, topics.CONVERSATION_EVENTS, conv_key,
+                _conversation_event(conv_key, "routed", contact, escalated, why,
+                                    {"reason": why["reason"], "from_team": current["team"],
+                                     **(plan.routed_details() if plan else {})}),
+                site["id"], corr)
+    if escalated.urgent:
+        await _request_notices(conn, site, conv_key, contact, escalated, reference, None, lang,
+                               corr, kinds=("emergency_guidance",))
+    if plan is not None and plan.escalation is not None:
+        await _request_on_call(conn, site, conv_key, contact, plan, corr)
+    log.warning("conversation_escalated", conversation_id=conv_key, reason=why["reason"],
+                team=escalated.team, priority=escalated.priority)
+    return escalated.team
+
+
+def _routing_input(contact: ContactReceived) -> RoutingInput:
+    return RoutingInput(
+        channel=contact.channel, kind=contact.kind, subject=contact.subject, text=contact.text,
+        recipient=contact.recipient, metadata=contact.metadata,
+    )
 
 
 async def _assign(
@@ -262,26 +321,26 @@ async def _store_inbound(
     await identity.record_inbound_ids(conn, thread, conversation_id)
 
 
-async def _request_ack(
+async def _request_notices(
     conn: asyncpg.Connection,
     site: asyncpg.Record,
     conversation_id: str,
     contact: ContactReceived,
     decision: RoutingDecision,
     reference: str,
-    eta: str,
+    eta: str | None,
     lang: str,
     corr: str,
+    *,
+    kinds: tuple[str, ...],
     eta_params: dict | None = None,
 ) -> None:
+    """Ask the notifier to tell the patient (`ack`, `emergency_guidance`…) on their channel."""
     if contact.sender.kind not in ("phone", "email", "chat"):
         return
     channel = {"phone": "sms", "email": "email", "chat": "chat"}[contact.sender.kind]
-    notification_id = new_id()
-    kinds = ["emergency_guidance"] if decision.urgent else []
-    kinds.append(ACK_KIND.get(contact.kind, "ack"))
     for kind in kinds:
-        nid = notification_id if kind != "emergency_guidance" else new_id()
+        nid = new_id()
         request = NotifyRequested(
             notification_id=nid,
             conversation_id=conversation_id,

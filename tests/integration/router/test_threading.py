@@ -322,6 +322,38 @@ async def test_a_new_message_in_an_open_conversation_keeps_its_team_and_agent(ru
                              " AND kind = 'ack'", conv["id"]) == 1
 
 
+async def test_a_red_flag_in_a_follow_up_escalates_to_p1_soins_with_guidance_at_once(runtime, db):
+    phone = unique_phone()
+    first = sms(phone, "Bonjour, une question sur ma facture du mois dernier")
+    await handle(runtime, first)
+    conv = await conversation_of(db, first)
+    agent = await db.fetchval("SELECT id FROM router.users WHERE username = 'agent.soins'")
+    await db.execute("UPDATE router.conversations SET assignee = $2 WHERE id = $1", conv["id"], agent)
+    await handle(runtime, sms(phone, "et la j'ai une grosse douleur dans la poitrine"))
+    after = await db.fetchrow("SELECT * FROM router.conversations WHERE id = $1", conv["id"])
+    assert (after["team"], after["priority"], after["urgent"], after["assignee"]) == (
+        "soins", "P1", True, None)  # another team: the agent of the old one is released
+    escalation = orjson.loads(after["explanation"])["escalations"][0]
+    assert (escalation["reason"], escalation["from_team"]) == ("follow_up_red_flag", conv["team"])
+    assert escalation["red_flags"][0]["category"] == "chest_pain"
+    kinds = [r["kind"] for r in await db.fetch(
+        "SELECT kind FROM router.messages WHERE conversation_id = $1 AND direction = 'out'"
+        " ORDER BY created_at", conv["id"])]
+    assert kinds[0] == "ack" and "emergency_guidance" in kinds and kinds.count("ack") == 1
+    events = [orjson.loads(r["payload"]) for r in await db.fetch(
+        "SELECT payload FROM router.outbox WHERE key = $1 AND topic = $2 ORDER BY id",
+        str(conv["id"]), topics.CONVERSATION_EVENTS)]
+    routed = [e["data"] for e in events if e["data"]["kind"] == "routed"]
+    assert routed[-1]["details"]["reason"] == "follow_up_red_flag"
+    assert (routed[-1]["team"], routed[-1]["urgent"]) == ("soins", True)
+    # A later red flag in the now urgent conversation: guidance again, nothing re-routed.
+    await handle(runtime, sms(phone, "j'ai du mal a respirer maintenant"))
+    assert await db.fetchval("SELECT count(*) FROM router.messages WHERE conversation_id = $1"
+                             " AND kind = 'emergency_guidance'", conv["id"]) == 2
+    assert len(orjson.loads(await db.fetchval(
+        "SELECT explanation FROM router.conversations WHERE id = $1", conv["id"]))["escalations"]) == 1
+
+
 async def test_unverified_links_do_not_thread_across_addresses_and_unlinking_separates_again(
     runtime, db
 ):

@@ -8,7 +8,9 @@ from relais_router.domain.routing import (
     CONFIDENCE_THRESHOLD,
     RULES_VERSION,
     TEAMS,
+    OpenConversation,
     RoutingInput,
+    follow_up_escalation,
     route_contact,
 )
 
@@ -197,3 +199,37 @@ def test_any_text_gets_a_contract_team_and_an_explanation(text, subject, channel
     assert decision.urgent == (decision.priority == "P1")
     if decision.urgent:
         assert decision.team == "soins"
+
+
+# --- follow-ups: continuity, unless the clinical risk rises ------------------------------------
+
+BILLING = OpenConversation(team="facturation", priority="P3", urgent=False)
+
+
+def test_a_follow_up_with_a_red_flag_escalates_a_calm_conversation_to_p1_soins():
+    escalated = follow_up_escalation(BILLING, route("et là j'ai une douleur a la poitrine qui serre"))
+    assert escalated is not None
+    assert (escalated.team, escalated.priority, escalated.urgent) == ("soins", "P1", True)
+
+
+def test_a_follow_up_with_a_red_flag_in_an_urgent_conversation_changes_nothing_more():
+    urgent = OpenConversation(team="soins", priority="P1", urgent=True)
+    assert follow_up_escalation(urgent, route("j'ai toujours du mal a respirer")) is None
+
+
+def test_ambiguous_risk_in_a_follow_up_raises_it_to_triage_within_its_team():
+    escalated = follow_up_escalation(BILLING, route("pas de douleur thoracique mais je m'inquiete"))
+    assert escalated is not None
+    assert (escalated.team, escalated.priority, escalated.urgent, escalated.needs_triage) == (
+        "facturation", "P2", False, True)
+    already = OpenConversation(team="soins", priority="P2", urgent=False)
+    assert follow_up_escalation(already, route("pas de douleur thoracique")) is None
+
+
+@pytest.mark.parametrize("text", [
+    "Et aussi une question sur ma facture, et un rendez-vous",
+    "merci beaucoup",
+    "je voudrais plutot parler a la secretaire",
+])
+def test_a_follow_up_without_risk_never_re_routes_the_conversation(text):
+    assert follow_up_escalation(BILLING, route(text)) is None

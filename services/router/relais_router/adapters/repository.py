@@ -273,12 +273,34 @@ async def insert_conversation(
 
 async def touch_conversation(
     conn: asyncpg.Connection, conversation_id: uuid.UUID, at: datetime
-) -> str | None:
-    """A new inbound message: the clock of the threading window moves; returns the team."""
-    return await conn.fetchval(
+) -> asyncpg.Record | None:
+    """A new inbound message: the clock of the threading window moves; returns what a
+    follow-up is weighed against (team, priority, urgent) and how to word to the patient."""
+    return await conn.fetchrow(
         "UPDATE router.conversations SET last_inbound_at = greatest(last_inbound_at, $2),"
-        " updated_at = now(), version = version + 1 WHERE id = $1 RETURNING team",
+        " updated_at = now(), version = version + 1 WHERE id = $1"
+        " RETURNING team, priority, urgent, lang, reference",
         conversation_id, at,
+    )
+
+
+async def escalate_conversation(
+    conn: asyncpg.Connection, conversation_id: uuid.UUID, *, team: str, priority: str,
+    urgent: bool, escalation: dict[str, Any],
+) -> None:
+    """A follow-up raised the clinical risk: new team/priority, needs triage unless urgent,
+    the agent released when the team changes, the why appended to the explanation."""
+    await conn.execute(
+        """
+        UPDATE router.conversations SET
+          assignee = CASE WHEN team = $2 THEN assignee END,
+          team = $2, priority = $3, urgent = $4, needs_triage = NOT $4,
+          explanation = jsonb_set(explanation, '{escalations}',
+                                  coalesce(explanation->'escalations', '[]'::jsonb) || $5::jsonb),
+          updated_at = now(), version = version + 1
+        WHERE id = $1
+        """,
+        conversation_id, team, priority, urgent, _json([escalation]),
     )
 
 

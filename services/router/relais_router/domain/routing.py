@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .classifier import Classifier, IntentResult, WeightedRulesClassifier
@@ -35,6 +35,7 @@ CLINICAL_TRIAGE_TEAM = "soins"
 CONFIDENCE_THRESHOLD = 0.40
 RULES_VERSION = "routing-2026.11-r2"
 PRIORITY_URGENT, PRIORITY_TRIAGE, PRIORITY_DEFAULT = "P1", "P2", "P3"
+PRIORITY_RANK = {"P1": 1, "P2": 2, "P3": 3, "P4": 4}
 
 
 @dataclass(frozen=True)
@@ -198,3 +199,28 @@ def _call_without_words(contact: RoutingInput, common: dict[str, Any]) -> Routin
                                     "evidence": [signal.value]}} if signal else {}),
                      **common},
     )
+
+
+@dataclass(frozen=True)
+class OpenConversation:
+    """What a follow-up is weighed against: the open conversation it joins."""
+
+    team: str
+    priority: str
+    urgent: bool
+
+
+def follow_up_escalation(current: OpenConversation, decision: RoutingDecision) -> RoutingDecision | None:
+    """Continuity keeps a follow-up with its team and agent — unless it raises clinical risk.
+
+    `decision` is `route_contact` on the follow-up alone. A current red flag makes a
+    conversation that is not yet urgent P1 for `soins`; negated, hypothetical or ambiguous
+    risk raises a lower-priority conversation to P2 human triage within its team. Nothing
+    else moves it (the intent of a follow-up never re-routes a conversation). None: no change.
+    """
+    if decision.urgent:
+        return None if current.urgent else decision
+    rule = decision.explanation.get("rule")
+    if rule == "red_flag_triage" and PRIORITY_RANK[current.priority] > PRIORITY_RANK[decision.priority]:
+        return replace(decision, team=current.team)
+    return None
