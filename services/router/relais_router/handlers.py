@@ -33,6 +33,7 @@ from structlog.contextvars import bound_contextvars
 from .adapters import directory, identity
 from .adapters import repository as repo
 from .domain.assignment import AssignmentPlan, overflow_chain, plan_assignment
+from .domain.identity import NormalisedAddress
 from .domain.routing import (
     OpenConversation,
     RoutingDecision,
@@ -45,6 +46,7 @@ log = get_logger(__name__)
 SOURCE = "router"
 NOT_CONVERSATIONS = frozenset({"opt_out", "opt_in", "help"})  # the notifier owns these
 ACK_KIND = {"missed_call": "missed_call_ack", "voicemail": "missed_call_ack"}
+NOTICE_CHANNEL = {"phone": "sms", "email": "email", "chat": "chat"}  # address kind → channel
 
 CONTACTS_ROUTED = Counter(
     "relais_router_contacts_total", "Contacts handled by the router", ["outcome", "team"]
@@ -124,7 +126,8 @@ async def _thread_contact(
         await _store_inbound(conn, conversation_id, contact, thread)
         current = await repo.touch_conversation(conn, conversation_id, contact.received_at)
         assert current is not None  # the thread lock holds the conversation open
-        team = await _weigh_follow_up(ctx, conn, site, conversation_id, current, contact, corr)
+        team = await _weigh_follow_up(ctx, conn, site, conversation_id, current, contact,
+                                      thread.address, corr)
         log.info("contact_threaded", conversation_id=str(conversation_id), team=team,
                  via=choice.reason)
         return "threaded", team
@@ -164,8 +167,8 @@ async def _thread_contact(
             site_id, corr,
         )
     kinds = ("emergency_guidance",) if decision.urgent else ()
-    await _request_notices(conn, site, conv_key, contact, decision, reference, eta, lang, corr,
-                           kinds=(*kinds, ACK_KIND.get(contact.kind, "ack")),
+    await _request_notices(conn, site, conv_key, contact, thread.address, decision, reference,
+                           eta, lang, corr, kinds=(*kinds, ACK_KIND.get(contact.kind, "ack")),
                            eta_params=plan.ack_eta_params)
     if plan.escalation is not None:
         await _request_on_call(conn, site, conv_key, contact, plan, corr)
@@ -176,7 +179,8 @@ async def _thread_contact(
 
 async def _weigh_follow_up(
     ctx: RouterContext, conn: asyncpg.Connection, site: asyncpg.Record,
-    conversation_id: uuid.UUID, current: asyncpg.Record, contact: ContactReceived, corr: str,
+    conversation_id: uuid.UUID, current: asyncpg.Record, contact: ContactReceived,
+    address: NormalisedAddress, corr: str,
 ) -> str:
     """Red flags first, in follow-ups too: a current sign escalates the conversation (P1
     `soins`, emergency guidance at once, on-call out of hours); ambiguous risk raises it to
@@ -188,8 +192,8 @@ async def _weigh_follow_up(
     now = datetime.now(UTC)
     if escalated is None:
         if decision.urgent:  # already urgent: a new red flag still gets the guidance at once
-            await _request_notices(conn, site, conv_key, contact, decision, reference, None, lang,
-                                   corr, kinds=("emergency_guidance",))
+            await _request_notices(conn, site, conv_key, contact, address, decision, reference,
+                                   None, lang, corr, kinds=("emergency_guidance",))
         return current["team"]
     why = {"reason": "follow_up_red_flag" if escalated.urgent else "follow_up_risk_triage",
            "contact_id": contact.contact_id, "from_team": current["team"],
@@ -210,8 +214,8 @@ async def _weigh_follow_up(
                                      **(plan.routed_details() if plan else {})}),
                 site["id"], corr)
     if escalated.urgent:
-        await _request_notices(conn, site, conv_key, contact, escalated, reference, None, lang,
-                               corr, kinds=("emergency_guidance",))
+        await _request_notices(conn, site, conv_key, contact, address, escalated, reference,
+                               None, lang, corr, kinds=("emergency_guidance",))
     if plan is not None and plan.escalation is not None:
         await _request_on_call(conn, site, conv_key, contact, plan, corr)
     log.warning("conversation_escalated", conversation_id=conv_key, reason=why["reason"],
@@ -326,6 +330,7 @@ async def _request_notices(
     site: asyncpg.Record,
     conversation_id: str,
     contact: ContactReceived,
+    address: NormalisedAddress,
     decision: RoutingDecision,
     reference: str,
     eta: str | None,
@@ -336,9 +341,11 @@ async def _request_notices(
     eta_params: dict | None = None,
 ) -> None:
     """Ask the notifier to tell the patient (`ack`, `emergency_guidance`…) on their channel."""
-    if contact.sender.kind not in ("phone", "email", "chat"):
+    channel = NOTICE_CHANNEL.get(address.kind)
+    if channel is None or not address.reachable_by(channel, contact.channel):
+        log.info("notices_not_sendable", kinds=list(kinds), channel=contact.channel,
+                 number_type=address.number_type)
         return
-    channel = {"phone": "sms", "email": "email", "chat": "chat"}[contact.sender.kind]
     for kind in kinds:
         nid = new_id()
         request = NotifyRequested(

@@ -354,6 +354,22 @@ async def test_a_red_flag_in_a_follow_up_escalates_to_p1_soins_with_guidance_at_
         "SELECT explanation FROM router.conversations WHERE id = $1", conv["id"]))["escalations"]) == 1
 
 
+async def test_a_missed_call_is_answered_by_sms_only_when_the_number_is_a_mobile(runtime, db):
+    acks = {}
+    for label, number in (("mobile", unique_phone()),
+                          ("landline", f"+331{uuid.uuid4().int % 10**8:08d}")):
+        call = ContactReceived(
+            contact_id=new_id(), channel="voice", kind="missed_call",
+            dedupe_key=f"call:CA{uuid.uuid4().hex}", sender=Address(address=number, kind="phone"),
+            recipient="+33939000000", received_at=datetime.now(UTC))
+        await handle(runtime, call)
+        conv = await conversation_of(db, call)
+        acks[label] = await db.fetchval(
+            "SELECT count(*) FROM router.messages WHERE conversation_id = $1"
+            " AND kind = 'missed_call_ack'", conv["id"])
+    assert acks == {"mobile": 1, "landline": 0}
+
+
 async def test_unverified_links_do_not_thread_across_addresses_and_unlinking_separates_again(
     runtime, db
 ):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from relais_intake.domain.phones import normalise_phone
+from relais_shared.phones import normalise_phone
 from relais_intake.domain.sites import SiteDirectory
 
 pytestmark = pytest.mark.unit
@@ -50,9 +50,12 @@ def test_unparseable_senders_are_kept_raw_and_flagged(raw):
 def test_every_french_mobile_in_every_format_agrees(digits, mobile):
     national = f"0{mobile}{digits}"
     spaced = " ".join(national[i : i + 2] for i in range(0, 10, 2))
-    expected = f"+33{mobile}{digits}"
-    for raw in (national, spaced, expected, "0033" + national[1:]):
-        assert normalise_phone(raw, "FR").address == expected
+    written = f"+33{mobile}{digits}"
+    # national digits are read in the French plan (0690… is Guadeloupe's +590690…);
+    # a number written with its country code is taken as written
+    assert normalise_phone(spaced, "FR").address == normalise_phone(national, "FR").address
+    assert normalise_phone("0033" + national[1:], "FR").address == written
+    assert normalise_phone(written, "FR").address == written
 
 
 @given(st.text(max_size=80))
@@ -71,3 +74,8 @@ def test_site_directory_matches_any_format_of_a_listed_number():
     assert sites.site_for("+33938000000") == "demo"
     assert sites.site_for(None) == "demo"
     assert sites.site_for("") == "demo"
+
+
+def test_intake_reads_an_overseas_national_number_in_the_french_plan():
+    # the router keys the sender the same way: one correspondent, whichever service reads it
+    assert normalise_phone("0692 12 34 56", "FR").address == "+262692123456"

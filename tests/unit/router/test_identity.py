@@ -30,6 +30,18 @@ def test_a_sender_intake_could_not_read_stays_raw_and_flagged():
         "CLINIQUE", "other", True, False)
 
 
+@pytest.mark.parametrize("raw, contact_channel, reachable", [
+    ("0612345678", "voice", True),    # a mobile that called: the missed-call SMS can reach it
+    ("0145678901", "voice", False),   # a landline that called: no SMS, the callback task only
+    ("0145678901", "sms", True),      # it texted us (a fixed-line SMS service): it can be answered
+    ("CLINIQUE", "sms", False),       # an unparsed alphanumeric sender
+])
+def test_an_sms_notice_goes_only_where_it_can_arrive(raw, contact_channel, reachable):
+    address = rules.normalise_address(raw, "phone", raw, "FR")
+    assert address.reachable_by("sms", contact_channel) is reachable
+    assert address.reachable_by("email", contact_channel)
+
+
 def test_emails_are_lower_cased_and_chat_sessions_kept():
     assert rules.normalise_address(" Marie@Example.FR ", "email", None, "FR").address == "marie@example.fr"
     assert rules.normalise_address("chat-AbC", "chat", None, "FR").address == "chat-AbC"

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from relais_router.domain.phones import FRENCH_PLAN_REGIONS, normalise_phone
+from relais_shared.phones import FRENCH_PLAN_REGIONS, normalise_phone
 
 pytestmark = pytest.mark.unit
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -111,3 +111,10 @@ def test_a_valid_geographic_or_mobile_number_reads_the_same_at_every_site_of_the
     assert all(r.valid for r in readings)
     assert len({r.address for r in readings}) == 1
     assert readings[0].address.startswith(("+33", "+262", "+590", "+594", "+596", "+508"))
+
+
+@given(prefix=st.sampled_from(["LABO", "CLINIQUE", "Pharma", "RDV"]),
+       digits=st.text(alphabet="0123456789ABCDEF", min_size=0, max_size=8))
+def test_senders_with_letters_are_names_never_vanity_numbers(prefix, digits):
+    # "LABO779211" read as a keypad number would be +508779211
+    assert normalise_phone(prefix + digits, "FR").unparsed

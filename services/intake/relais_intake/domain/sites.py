@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .phones import normalise_phone
+from relais_shared.phones import normalise_phone
 
 
 class SiteDirectory:

@@ -11,7 +11,7 @@ from typing import Final
 from relais_shared.events import Address, ContactReceived, ProviderCallback
 
 from .keywords import classify_keyword
-from .phones import normalise_phone
+from relais_shared.phones import normalise_phone
 
 FormParams = Sequence[tuple[str, str]]
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-from .phones import normalise_phone
+from relais_shared.phones import normalise_phone
 
 Relation = Literal["self", "parent", "carer", "care_home"]
 RELATIONS: tuple[str, ...] = ("self", "parent", "carer", "care_home")
@@ -40,6 +40,14 @@ class NormalisedAddress:
     unparsed: bool = False
     is_mobile: bool = False
     number_type: str | None = None
+
+    def reachable_by(self, channel: str, contact_channel: str) -> bool:
+        """Can a notice on `channel` reach this address? An SMS answers a phone that texted
+        us, or a number of the library's MOBILE type — never a landline that only called."""
+        if channel != "sms":
+            return True
+        return (self.kind == "phone" and not self.unparsed
+                and (contact_channel == "sms" or self.is_mobile))
 
 
 def normalise_address(address: str, kind: str, raw: str | None, region: str) -> NormalisedAddress:

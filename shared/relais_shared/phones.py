@@ -1,12 +1,15 @@
-"""Phone numbers as the router keeps them: E.164 from the site's region, or raw and flagged.
+"""Phone numbers as Relais keys them: E.164 read in a region, or the raw text, flagged.
 
-Pure (phonenumbers is a library without I/O). France and its overseas departments
+Pure (phonenumbers is a library without I/O). Intake and the router read senders
+with this one function. France and its overseas departments
 share one national numbering plan: a patient at a metropolitan site may give a
 Réunion mobile as 0692…, and a Réunion site receives metropolitan 06… numbers.
 So a national number at a site of that plan is read in each of its regions
 (the plan gives 0692 to Réunion, 0596 to Martinique …). A number written with
 its country code is taken as written. "Mobile" is the library's MOBILE type,
-never a prefix test.
+never a prefix test. Senders with letters are names (an alphanumeric sender such
+as "LABO779211"), never vanity numbers: the library would read letters as keypad
+digits.
 """
 
 from __future__ import annotations
@@ -97,7 +100,7 @@ def normalise_phone(raw: str, region: str = "FR") -> PhoneNumber:
     keeps its E.164 form with `valid=False`: rejecting a real patient's number is worse.
     """
     trimmed = raw.strip()
-    if not trimmed or len(trimmed) > MAX_RAW:
+    if not trimmed or len(trimmed) > MAX_RAW or any(c.isalpha() for c in trimmed):
         return _unparsed(raw)
     region = (region or "FR").upper()
     number = _parse(trimmed, region)
