@@ -1,8 +1,12 @@
-"""asyncpg pool and the per-service numbered migrations runner."""
+"""asyncpg pool, units of work (one event's transaction, a partition batch's transaction)
+and the per-service numbered migrations runner."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import asyncpg
@@ -17,6 +21,37 @@ async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asy
     pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size)
     assert pool is not None
     return pool
+
+
+# The connection of the partition batch the current task works in, if any.
+_BATCH: ContextVar[asyncpg.Connection | None] = ContextVar("relais_batch_connection", default=None)
+
+
+@asynccontextmanager
+async def transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """One event's unit of work: all of it is written, or none of it.
+
+    Inside `batch_transaction` it joins the batch's transaction (an error aborts the
+    whole batch, which the consumer runner then redoes one event per transaction);
+    elsewhere it is a pooled connection's own transaction.
+    """
+    conn = _BATCH.get()
+    if conn is not None:
+        yield conn
+        return
+    async with pool.acquire() as conn, conn.transaction():
+        yield conn
+
+
+@asynccontextmanager
+async def batch_transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
+    """A partition batch's one transaction, which the `transaction()`s of its events join."""
+    async with pool.acquire() as conn, conn.transaction():
+        token = _BATCH.set(conn)
+        try:
+            yield conn
+        finally:
+            _BATCH.reset(token)
 
 
 def migration_files(directory: Path) -> list[tuple[int, Path]]:

@@ -33,14 +33,17 @@ async def enqueue(conn: asyncpg.Connection, schema: str, topic: str, key: str, e
     headers = {"type": envelope.type, "event_id": envelope.id}
     if envelope.correlation_id:
         headers["correlation_id"] = envelope.correlation_id
+    # One round trip: the row, and the relay's wake-up (PostgreSQL delivers identical
+    # notifications of one transaction once, at commit).
     await conn.execute(
-        f'INSERT INTO "{schema}".outbox (topic, key, payload, headers) VALUES ($1, $2, $3, $4)',
+        f'WITH added AS (INSERT INTO "{schema}".outbox (topic, key, payload, headers)'
+        " VALUES ($1, $2, $3, $4) RETURNING 1) SELECT pg_notify($5, '') FROM added",
         topic,
         key,
         encode(envelope),
         orjson.dumps(headers).decode(),
+        _channel(schema),
     )
-    await conn.execute("SELECT pg_notify($1, '')", _channel(schema))
 
 
 class OutboxRelay:

@@ -9,7 +9,7 @@ from pathlib import Path
 import asyncpg
 from aiokafka import AIOKafkaProducer
 from relais_shared import topics
-from relais_shared.db import create_pool
+from relais_shared.db import batch_transaction, create_pool
 from relais_shared.kafka.producer import make_producer
 from relais_shared.kafka.runner import ConsumerRunner
 from relais_shared.logging import configure_logging
@@ -54,4 +54,6 @@ def build_consumer(runtime: RouterRuntime) -> ConsumerRunner:
         handlers=handlers,
         dlq_producer=runtime.producer,
         client_id="router-worker",
+        # The handlers only write to the database: a partition batch is one transaction.
+        batch_scope=functools.partial(batch_transaction, runtime.pool),
     )

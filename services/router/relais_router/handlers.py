@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 import asyncpg
 from prometheus_client import Counter
-from relais_shared import topics
+from relais_shared import db, topics
 from relais_shared.errors import InvalidMessage, Retryable
 from relais_shared.events import (
     ContactReceived,
@@ -88,7 +88,7 @@ async def handle_contact_received(ctx: RouterContext, delivery: Delivery) -> Non
             CONTACTS_ROUTED.labels("not_a_conversation", "-").inc()
             return
         try:
-            async with ctx.pool.acquire() as conn, conn.transaction():
+            async with db.transaction(ctx.pool) as conn:
                 outcome, team = await _thread_contact(ctx, conn, contact, site_id, delivery)
         except TRANSIENT_DB_ERRORS as exc:
             raise Retryable(type(exc).__name__) from exc
@@ -395,7 +395,7 @@ async def handle_delivery_status(ctx: RouterContext, delivery: Delivery) -> None
     except ValueError:
         raise InvalidMessage("notification_id is not a UUID") from None
     try:
-        async with ctx.pool.acquire() as conn, conn.transaction():
+        async with db.transaction(ctx.pool) as conn:
             await repo.advance_delivery(conn, nid, status.status, status.provider_code)
             if status.provider_message_id and "@" in status.provider_message_id:
                 # an email's Message-ID as the provider sent it: the patient's reply threads here

@@ -12,6 +12,15 @@ paused, so a slow handler (a provider hanging) holds up only its own partition,
 and resumed when the batch is done. Offsets are committed only after the handler
 returned (the work is durable), in batches, and for revoked partitions before a
 rebalance completes. In-flight work is bounded by `max_batch` per partition.
+
+With a `batch_scope` (e.g. `db.batch_transaction`), a partition's batch runs in one
+database transaction: the handlers' `db.transaction()`s join it and it commits once
+(one commit, one round trip less per statement group, one NOTIFY). If any event of
+the batch is invalid or asks for a retry, the whole transaction is rolled back and the
+batch is handled again one event per transaction, exactly as without a batch scope
+(dead letters, retries and offsets as above). Handlers run that way must write only
+through `db.transaction()` and have no side effects outside the database (a provider
+call cannot be rolled back); their metrics and logs may count a rolled-back attempt.
 """
 
 from __future__ import annotations
@@ -20,6 +29,7 @@ import asyncio
 import random
 import time
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +47,7 @@ from ..contracts import decode
 from ..errors import InvalidMessage, Retryable
 from ..events import Envelope
 from ..logging import get_logger
-from ..metrics import DEAD_LETTERED, HANDLE_SECONDS, MESSAGES_HANDLED, RETRIES
+from ..metrics import BATCHES_REDONE, DEAD_LETTERED, HANDLE_SECONDS, MESSAGES_HANDLED, RETRIES
 from ..topics import dlq_topic
 
 log = get_logger(__name__)
@@ -57,6 +67,8 @@ class Delivery:
 
 
 Handler = Callable[[Delivery], Awaitable[None]]
+BatchScope = Callable[[], AbstractAsyncContextManager[Any]]
+DeadLetter = Callable[[ConsumerRecord, str], Awaitable[None]]
 
 
 @dataclass
@@ -83,6 +95,7 @@ class ConsumerRunner:
         max_batch: int = 200,
         retry: RetryPolicy | None = None,
         consumer_options: dict[str, Any] | None = None,
+        batch_scope: BatchScope | None = None,
     ) -> None:
         missing = set(topics) - set(handlers)
         if missing:
@@ -93,6 +106,7 @@ class ConsumerRunner:
         self._group_id = group_id
         self._max_batch = max_batch
         self._retry = retry or RetryPolicy()
+        self._batch_scope = batch_scope
         self._attempts: dict[tuple[TopicPartition, int], int] = {}
         self._stopping = asyncio.Event()
         self._resume_handles: list[asyncio.TimerHandle] = []
@@ -104,6 +118,9 @@ class ConsumerRunner:
             # A crashed member's partitions move after this; 6 s is the broker's minimum.
             "session_timeout_ms": 6_000,
             "heartbeat_interval_ms": 2_000,
+            # A resumed partition joins the next fetch; the fetch in flight meanwhile
+            # (for the other partitions) waits at most this long when they are idle.
+            "fetch_max_wait_ms": 50,
             **(consumer_options or {}),
         }
         self.consumer = AIOKafkaConsumer(
@@ -180,18 +197,53 @@ class ConsumerRunner:
         self, tp: TopicPartition, records: list[ConsumerRecord]
     ) -> tuple[int | None, float | None]:
         """Handle records in order; returns (next offset to commit, retry delay if paused)."""
+        if self._batch_scope is not None and len(records) > 1:
+            try:
+                return await self._handle_batch(tp, records)
+            except _RedoOneByOne as exc:
+                BATCHES_REDONE.labels(records[0].topic).inc()
+                log.info("batch_rolled_back", topic=tp.topic, partition=tp.partition,
+                         offset=exc.offset, records=len(records), reason=exc.reason)
+        return await self._handle_records(tp, records, self._dead_letter)
+
+    async def _handle_batch(
+        self, tp: TopicPartition, records: list[ConsumerRecord]
+    ) -> tuple[int | None, float | None]:
+        """All of the batch in one transaction, or nothing (`_RedoOneByOne`)."""
+        assert self._batch_scope is not None
+        next_offset: int | None = None
+
+        async def refuse(record: ConsumerRecord, reason: str) -> None:
+            raise _RedoOneByOne(record.offset, "invalid")
+
+        async with self._batch_scope():
+            for record in records:
+                if self._stopping.is_set():
+                    break
+                try:
+                    await self._handle_record(record, refuse)
+                except Retryable as exc:
+                    raise _RedoOneByOne(record.offset, "retryable") from exc
+                next_offset = record.offset + 1
+        for record in records:
+            self._attempts.pop((tp, record.offset), None)
+        return next_offset, None
+
+    async def _handle_records(
+        self, tp: TopicPartition, records: list[ConsumerRecord], dead_letter: DeadLetter
+    ) -> tuple[int | None, float | None]:
         next_offset: int | None = None
         for record in records:
             if self._stopping.is_set():
                 break
             try:
-                await self._handle_record(record)
+                await self._handle_record(record, dead_letter)
             except Retryable as exc:
                 attempt = self._attempts.get((tp, record.offset), 0) + 1
                 RETRIES.labels(record.topic).inc()
                 max_attempts = self._retry.max_attempts
                 if max_attempts is not None and attempt >= max_attempts:
-                    await self._dead_letter(record, f"retries exhausted: {exc}")
+                    await dead_letter(record, f"retries exhausted: {exc}")
                     self._attempts.pop((tp, record.offset), None)
                     next_offset = record.offset + 1
                     continue
@@ -217,13 +269,13 @@ class ConsumerRunner:
         if tp in self.consumer.assignment() and (task is None or task.done()):
             self.consumer.resume(tp)
 
-    async def _handle_record(self, record: ConsumerRecord) -> None:
+    async def _handle_record(self, record: ConsumerRecord, dead_letter: DeadLetter) -> None:
         started = time.perf_counter()
         headers = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
         try:
             envelope, data = decode(record.topic, record.value)
         except InvalidMessage as exc:
-            await self._dead_letter(record, str(exc))
+            await dead_letter(record, str(exc))
             return
         delivery = Delivery(
             topic=record.topic,
@@ -237,7 +289,7 @@ class ConsumerRunner:
         try:
             await self._handlers[record.topic](delivery)
         except InvalidMessage as exc:
-            await self._dead_letter(record, str(exc))
+            await dead_letter(record, str(exc))
             return
         MESSAGES_HANDLED.labels(record.topic, "ok").inc()
         HANDLE_SECONDS.labels(record.topic).observe(time.perf_counter() - started)
@@ -273,6 +325,14 @@ class ConsumerRunner:
             # The group rebalanced under us: the new owner redoes the batch
             # (handlers are idempotent), so this is safe to let go.
             log.warning("commit_failed_rebalance", group=self._group_id)
+
+
+class _RedoOneByOne(Exception):
+    """An event of a batch cannot commit with the others: roll back, redo one by one."""
+
+    def __init__(self, offset: int, reason: str) -> None:
+        super().__init__(reason)
+        self.offset, self.reason = offset, reason
 
 
 class _Rebalance(ConsumerRebalanceListener):  # type: ignore[misc]

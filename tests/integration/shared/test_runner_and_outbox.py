@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
 
 import asyncpg
@@ -10,13 +11,15 @@ import orjson
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
-from relais_shared import topics
+from relais_shared import db, topics
 from relais_shared.contracts import encode
 from relais_shared.db import migrate
-from relais_shared.errors import Retryable
+from relais_shared.errors import InvalidMessage, Retryable
 from relais_shared.events import DeliveryStatus, make_envelope
 from relais_shared.kafka.producer import make_producer
 from relais_shared.kafka.runner import ConsumerRunner, Delivery, RetryPolicy
+from relais_shared.metrics import BATCHES_REDONE as REDONE
+from relais_shared.topics import dlq_topic
 from relais_shared.outbox import OutboxRelay, enqueue
 
 pytestmark = pytest.mark.integration
@@ -171,3 +174,79 @@ async def test_a_slow_partition_does_not_hold_up_the_others(kafka_bootstrap, pro
     runner.stop()
     await asyncio.wait_for(task, 15)
     assert keys[0] in done  # in-flight work finishes on stop
+
+
+async def test_a_batch_commits_once_and_an_invalid_event_is_redone_alone(
+    kafka_bootstrap, producer, fresh_database_url
+):
+    """batch_scope: a partition batch is one transaction; an invalid event in it rolls the
+    batch back and the batch is redone one event per transaction — each good event written
+    once, the invalid one dead-lettered, no write of it left behind."""
+    topic = topics.DELIVERY_STATUS
+    run = uuid.uuid4().hex[:8]
+    key = f"{run}-batch"
+    pool = await asyncpg.create_pool(fresh_database_url, min_size=1, max_size=3)
+    await pool.execute("CREATE TABLE handled (code int, tx bigint)")
+    retry_once = {12}
+
+    async def handler(delivery: Delivery) -> None:
+        if delivery.key != key:
+            return
+        code = int(delivery.data.provider_code or 0)  # type: ignore[attr-defined]
+        async with db.transaction(pool) as conn:
+            await conn.execute("INSERT INTO handled VALUES ($1, txid_current())", code)
+            if code == 15:
+                raise InvalidMessage("code 15 is poison")
+            if code in retry_once:
+                retry_once.discard(code)
+                raise Retryable("a concurrent writer got there first")
+
+    async def send(codes: range) -> None:
+        for n in codes:
+            await producer.send(topic, encode(status_event(n)), key=key.encode())
+        await producer.flush()
+
+    async def handled() -> list[asyncpg.Record]:
+        return await pool.fetch("SELECT code, tx FROM handled ORDER BY code")
+
+    async def wait_for(count: int) -> None:
+        deadline = asyncio.get_running_loop().time() + 30
+        while len(await handled()) < count:
+            assert asyncio.get_running_loop().time() < deadline, await handled()
+            await asyncio.sleep(0.1)
+
+    await send(range(0, 10))  # waiting before the runner starts: one batch
+    runner = ConsumerRunner(
+        bootstrap=kafka_bootstrap, group_id="g-" + run, topics=[topic], handlers={topic: handler},
+        dlq_producer=producer, client_id="test", retry=RetryPolicy(base_seconds=0.1),
+        batch_scope=functools.partial(db.batch_transaction, pool),
+    )
+    redone = REDONE.labels(topic)._value.get()
+    task = asyncio.create_task(runner.run())
+    try:
+        await wait_for(10)
+        first = await handled()
+        assert len({r["tx"] for r in first}) < 10  # committed together, not one by one
+        await send(range(10, 20))  # 12 asks for one retry, 15 is poison
+        await wait_for(19)
+        await asyncio.sleep(0.5)
+    finally:
+        runner.stop()
+        await asyncio.wait_for(task, 15)
+    rows = await handled()
+    await pool.close()
+    assert [r["code"] for r in rows] == [c for c in range(20) if c != 15]  # each once, in order
+    assert REDONE.labels(topic)._value.get() > redone  # the batch with the retry, at least
+    dlq = AIOKafkaConsumer(dlq_topic(topic), bootstrap_servers=kafka_bootstrap,
+                           auto_offset_reset="earliest", enable_auto_commit=False)
+    await dlq.start()
+    try:
+        found = []
+        deadline = asyncio.get_running_loop().time() + 15
+        while not found and asyncio.get_running_loop().time() < deadline:
+            for records in (await dlq.getmany(timeout_ms=500)).values():
+                found += [r for r in records if r.key == key.encode()]
+    finally:
+        await dlq.stop()
+    assert len(found) == 1
+    assert dict(found[0].headers)["dlq.reason"] == b"code 15 is poison"
