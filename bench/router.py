@@ -1,6 +1,6 @@
 """Router throughput and latency on real Kafka (3 partitions) and PostgreSQL (fsync on).
 
-Usage:  uv run python bench/router.py [--n 20000] [--paced 3000] [--inprocess | --batched]
+Usage:  uv run python bench/router.py [--n 20000] [--paced 3000] [--inprocess]
 
 Starts its own Kafka and PostgreSQL (relais_cli.devstack, like the test session) unless
 RELAIS_KAFKA_BOOTSTRAP and RELAIS_DATABASE_URL point at running ones (a fresh database is
@@ -18,13 +18,6 @@ Prints:
   many as partitions), with the ratios;
 - CPU seconds of the worker, Kafka, PostgreSQL and this bench process.
 
-`--batched` measures a PROTOTYPE of a proposed runner change, not what production runs:
-the worker in this process with a ConsumerRunner subclass that handles each partition's
-batch in one transaction (each contact in a savepoint: the handlers' own
-`pool.acquire()` + `transaction()` land on the batch's connection), dead-letters after
-the commit, stops at a Retryable (commits what came before, rewinds to it), and sends
-one outbox NOTIFY per batch instead of one per event. Same guarantees: offsets are
-committed only after the batch's transaction.
 """
 
 from __future__ import annotations
@@ -341,113 +334,6 @@ class Worker:
             self.task.cancel()
 
 
-class _BatchConnection:
-    """The batch's connection as the handlers see it: NOTIFYs are deferred to the batch's end."""
-
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self._conn = conn
-        self.notify: set[str] = set()
-
-    def __getattr__(self, name: str):  # fetch, fetchrow, fetchval, transaction …
-        return getattr(self._conn, name)
-
-    async def execute(self, query: str, *args):
-        if query.startswith("SELECT pg_notify(") and args:
-            self.notify.add(args[0])
-            return "SELECT 1"
-        return await self._conn.execute(query, *args)
-
-
-class _BatchPool:
-    """What handlers acquire inside a batch: the partition task's own connection."""
-
-    def __init__(self) -> None:
-        import contextvars
-
-        self.current: contextvars.ContextVar[_BatchConnection] = contextvars.ContextVar("batch")
-
-    def acquire(self):
-        import contextlib
-
-        @contextlib.asynccontextmanager
-        async def held():
-            yield self.current.get()
-
-        return held()
-
-
-class BatchedWorker(Worker):
-    """PROTOTYPE (see the module docstring): one transaction per partition batch."""
-
-    async def start(self) -> None:
-        import functools
-
-        from relais_router.bootstrap import build_runtime
-        from relais_router.handlers import HANDLERS, RouterContext
-        from relais_router.settings import RouterSettings
-        from relais_shared.errors import InvalidMessage, Retryable
-        from relais_shared.kafka import runner as runner_module
-
-        settings = RouterSettings(
-            kafka_bootstrap=self.env["RELAIS_KAFKA_BOOTSTRAP"],
-            database_url=self.env["RELAIS_DATABASE_URL"],
-            router_consumer_group=self.env["RELAIS_ROUTER_CONSUMER_GROUP"], log_format="json",
-        )
-        self.out = self.log.open("a")
-        saved, sys.stderr = sys.stderr, self.out  # the worker's logs go to its log file
-        try:
-            runtime = await build_runtime(settings, "router-worker-batched")
-        finally:
-            sys.stderr = saved
-        pool = _BatchPool()
-        ctx = RouterContext(pool, settings.thread_window_hours)  # type: ignore[arg-type]
-        handlers = {t: functools.partial(fn, ctx) for t, fn in HANDLERS.items()}
-
-        class BatchedRunner(runner_module.ConsumerRunner):
-            async def _handle_partition(self, tp, records):
-                next_offset, dead, retry_at = None, [], None
-                async with runtime.pool.acquire() as raw:
-                    conn = _BatchConnection(raw)
-                    pool.current.set(conn)
-                    async with raw.transaction():
-                        for record in records:
-                            try:
-                                envelope, data = runner_module.decode(record.topic, record.value)
-                                await self._handlers[record.topic](runner_module.Delivery(
-                                    record.topic, record.partition, record.offset, None,
-                                    envelope, data))
-                            except InvalidMessage as exc:
-                                dead.append((record, str(exc)))
-                            except Retryable:
-                                retry_at = record
-                                break
-                            next_offset = record.offset + 1
-                        for channel in conn.notify:
-                            await raw.execute("SELECT pg_notify($1, '')", channel)
-                for record, reason in dead:
-                    await self._dead_letter(record, reason)
-                if retry_at is not None:
-                    self.consumer.seek(tp, retry_at.offset)
-                    return next_offset, 0.5
-                return next_offset, None
-
-        self.runtime = runtime
-        self.consumer = BatchedRunner(
-            bootstrap=settings.kafka_bootstrap, group_id=settings.router_consumer_group,
-            topics=list(handlers), handlers=handlers, dlq_producer=runtime.producer,
-            client_id="router-worker-batched",
-        )
-        self.tasks = [asyncio.create_task(self.consumer.run()),
-                      asyncio.create_task(runtime.relay.run())]
-
-    async def stop(self) -> None:
-        self.consumer.stop()
-        self.runtime.relay.stop()
-        await asyncio.wait(self.tasks, timeout=30)
-        await self.runtime.close()
-        self.out.close()
-
-
 class Events:
     """Reads conversation.events.v1 from its end; time of each `created` event by contact id."""
 
@@ -546,8 +432,7 @@ async def run_router(bootstrap: str, database_url: str, items: list[Item], paced
     conn = await asyncpg.connect(database_url)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
     await producer.start()
-    worker = (BatchedWorker if mode == "batched" else Worker)(
-        bootstrap, database_url, mode != "process", log)
+    worker = Worker(bootstrap, database_url, mode != "process", log)
     events = Events(bootstrap)
     await events.start()
     await worker.start()
@@ -619,13 +504,12 @@ async def main(args: argparse.Namespace) -> None:
               f"{sum(i.opens for i in items)} new senders, {stored - sum(i.opens for i in items)} "
               f"follow-ups; {len(items) - stored} retries/opt-outs), 3 partitions, "
               f"{infra.fsync}, {os.cpu_count()} CPUs, worker "
-              + ("PROTOTYPE batched runner, in this process" if args.batched
-                 else "in this process" if args.inprocess else "as a process"))
+              + ("in this process" if args.inprocess else "as a process"))
 
         kafka_rate = await raw_kafka_baseline(bootstrap, items)
         insert_rate = await bare_insert_baseline(database_url, min(len(items), 6000))
         log = Path(tempfile.mkdtemp()) / "router-worker.log"
-        mode = "batched" if args.batched else "inprocess" if args.inprocess else "process"
+        mode = "inprocess" if args.inprocess else "process"
         result = await run_router(bootstrap, database_url, items, paced, mode, log, infra.pids())
     finally:
         infra.stop()
@@ -667,7 +551,4 @@ if __name__ == "__main__":
     parser.add_argument("--paced", type=int, default=3_000)
     parser.add_argument("--inprocess", action="store_true",
                         help="run the worker in this event loop instead of a process")
-    parser.add_argument("--batched", action="store_true",
-                        help="PROTOTYPE of a proposed runner change: a partition's batch in one"
-                             " transaction (in this process)")
     asyncio.run(main(parser.parse_args()))
