@@ -8,6 +8,7 @@ pending rows in id order with the idempotent acks=all producer, then marks them.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -30,18 +31,32 @@ def _channel(schema: str) -> str:
 
 async def enqueue(conn: asyncpg.Connection, schema: str, topic: str, key: str, envelope: Envelope) -> None:
     """Add an event to the outbox in the current transaction."""
-    headers = {"type": envelope.type, "event_id": envelope.id}
-    if envelope.correlation_id:
-        headers["correlation_id"] = envelope.correlation_id
-    # One round trip: the row, and the relay's wake-up (PostgreSQL delivers identical
-    # notifications of one transaction once, at commit).
+    await enqueue_many(conn, schema, [(topic, key, envelope)])
+
+
+async def enqueue_many(
+    conn: asyncpg.Connection, schema: str, events: Sequence[tuple[str, str, Envelope]]
+) -> None:
+    """Add events (topic, key, envelope) to the outbox in the current transaction, in order,
+    and wake the relay — one round trip (PostgreSQL delivers identical notifications of a
+    transaction once, at its commit)."""
+    if not events:
+        return
+    columns: tuple[list[str], list[str], list[bytes], list[str]] = ([], [], [], [])
+    for topic, key, envelope in events:
+        headers = {"type": envelope.type, "event_id": envelope.id}
+        if envelope.correlation_id:
+            headers["correlation_id"] = envelope.correlation_id
+        for column, value in zip(columns, (topic, key, encode(envelope),
+                                           orjson.dumps(headers).decode()), strict=True):
+            column.append(value)  # type: ignore[arg-type]
     await conn.execute(
         f'WITH added AS (INSERT INTO "{schema}".outbox (topic, key, payload, headers)'
-        " VALUES ($1, $2, $3, $4) RETURNING 1) SELECT pg_notify($5, '') FROM added",
-        topic,
-        key,
-        encode(envelope),
-        orjson.dumps(headers).decode(),
+        " SELECT topic, key, payload, headers"
+        " FROM unnest($1::text[], $2::text[], $3::bytea[], $4::jsonb[])"
+        " WITH ORDINALITY AS e(topic, key, payload, headers, n) ORDER BY n RETURNING 1)"
+        " SELECT pg_notify($5, '') WHERE EXISTS (SELECT FROM added)",
+        *columns,
         _channel(schema),
     )
 
@@ -78,7 +93,7 @@ class OutboxRelay:
         while not self._stopping.is_set():
             try:
                 await self._run_once()
-            except (OSError, asyncpg.PostgresError, KafkaError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, OSError, asyncpg.PostgresError, KafkaError) as exc:
                 self.active = False
                 log.warning("outbox_relay_retry", schema=self._schema, error=type(exc).__name__)
                 await self._sleep(2.0)
@@ -86,7 +101,7 @@ class OutboxRelay:
     async def _sleep(self, seconds: float) -> None:
         try:
             await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
 
     async def _run_once(self) -> None:
@@ -111,7 +126,7 @@ class OutboxRelay:
                     self._wake.clear()
                     try:
                         await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
-                    except asyncio.TimeoutError:
+                    except TimeoutError:
                         pass
         finally:
             self.active = False

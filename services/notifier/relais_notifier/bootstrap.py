@@ -1,11 +1,15 @@
-"""The one place the notifier is wired: settings, pool, producer, provider, handlers."""
+"""The one place the notifier is wired: settings, pool, producer, provider, send pool,
+sweeper, handlers, and the order things start and stop in."""
 
 from __future__ import annotations
 
+import asyncio
 import functools
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -23,9 +27,20 @@ from .adapters.sms import SmsProvider, TwilioSmsProvider
 from .api import StartupGate, build_app
 from .dispatch import Dispatcher, DispatchPolicy
 from .handlers import HANDLERS, NotifierContext
+from .send_pool import SendPool, SendPoolPolicy
 from .settings import NotifierSettings
+from .sweeper import Sweeper
 
-__all__ = ["CONSUMED_TOPICS", "MIGRATIONS_DIR", "SCHEMA", "build_consumer", "build_runtime", "main"]
+__all__ = [
+    "CONSUMED_TOPICS",
+    "MIGRATIONS_DIR",
+    "SCHEMA",
+    "build_consumer",
+    "build_runtime",
+    "main",
+    "runtime_tasks",
+    "stop_runtime",
+]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
 CONSUMED_TOPICS = (topics.NOTIFY_REQUESTED, topics.PROVIDER_CALLBACK, topics.CONTACT_RECEIVED)
@@ -42,6 +57,8 @@ class NotifierRuntime:
     http: httpx.AsyncClient
     relay: OutboxRelay
     dispatcher: Dispatcher
+    sends: SendPool
+    sweeper: Sweeper
 
     async def close(self) -> None:
         self.relay.stop()
@@ -57,6 +74,16 @@ def dispatch_policy(settings: NotifierSettings) -> DispatchPolicy:
         lease_seconds=settings.lease_seconds,
         settle_seconds=settings.reconcile_settle_seconds,
         clock_skew=timedelta(seconds=settings.reconcile_clock_skew_seconds),
+    )
+
+
+def send_pool_policy(settings: NotifierSettings) -> SendPoolPolicy:
+    return SendPoolPolicy(
+        concurrency=settings.notifier_send_concurrency,
+        capacity=settings.notifier_send_queue_max,
+        retry_base_seconds=settings.retry_base_seconds,
+        retry_max_seconds=settings.retry_max_seconds,
+        stop_grace_seconds=settings.notifier_send_stop_grace_seconds,
     )
 
 
@@ -83,11 +110,20 @@ async def build_runtime(
     )
     relay = OutboxRelay(settings.database_url, SCHEMA, producer)
     dispatcher = Dispatcher(pool, sms, dispatch_policy(settings))
-    return NotifierRuntime(settings, pool, producer, http, relay, dispatcher)
+    sends = SendPool(dispatcher.deliver, send_pool_policy(settings))
+    sweeper = Sweeper(
+        pool,
+        sends,
+        interval_seconds=settings.notifier_sweep_interval_seconds,
+        idle_seconds=settings.notifier_sweep_idle_seconds,
+    )
+    return NotifierRuntime(settings, pool, producer, http, relay, dispatcher, sends, sweeper)
 
 
 def build_consumer(runtime: NotifierRuntime) -> ConsumerRunner:
-    ctx = NotifierContext(runtime.pool, runtime.dispatcher, runtime.settings.sms_from)
+    ctx = NotifierContext(
+        runtime.pool, runtime.dispatcher, runtime.sends, runtime.settings.sms_from
+    )
     handlers: dict[str, Handler] = {
         topic: functools.partial(fn, ctx) for topic, fn in HANDLERS.items()
     }
@@ -108,12 +144,38 @@ def build_consumer(runtime: NotifierRuntime) -> ConsumerRunner:
 async def reconcile_then_consume(
     runtime: NotifierRuntime, consumer: ConsumerRunner, gate: StartupGate | None = None
 ) -> None:
-    """Settle every notification left `sending` by a previous process, then consume."""
+    """Settle every notification left `sending` by a previous process, then consume
+    (provider calls go to the send pool) and sweep."""
     await runtime.dispatcher.reconcile_pending()
     if gate is not None:
         gate.reconciled = True
         gate.consumer = consumer
-    await consumer.run()
+    async with asyncio.TaskGroup() as group:
+        group.create_task(consumer.run())
+        group.create_task(runtime.sweeper.run())
+
+
+def runtime_tasks(
+    runtime: NotifierRuntime, consumer: ConsumerRunner, gate: StartupGate | None = None
+) -> list[Coroutine[Any, Any, None]]:
+    """What runs for the notifier's whole life (beside its HTTP server)."""
+    return [
+        reconcile_then_consume(runtime, consumer, gate),
+        runtime.sends.run(),
+        runtime.relay.run(),
+    ]
+
+
+async def stop_runtime(runtime: NotifierRuntime, consumer: ConsumerRunner) -> None:
+    """Stop in order: take no more work (the pool first, so a handler waiting for room
+    returns at once and its offset commits; its row stays `sending` for the next start),
+    stop polling and sweeping (the batch in hand finishes and commits), let provider calls
+    in flight finish within the grace period, then stop the outbox relay."""
+    runtime.sends.stop()
+    runtime.sweeper.stop()
+    consumer.stop()
+    await runtime.sends.wait_stopped()
+    runtime.relay.stop()
 
 
 async def main() -> None:
@@ -121,19 +183,21 @@ async def main() -> None:
     runtime = await build_runtime(settings)
     consumer = build_consumer(runtime)
     gate = StartupGate()
-    server = http_server(build_app(runtime.pool, runtime.producer, gate), settings.host,
-                         settings.notifier_port)
-    log.info("notifier_starting", port=settings.notifier_port, group=settings.notifier_consumer_group)
+    server = http_server(
+        build_app(runtime.pool, runtime.producer, gate), settings.host, settings.notifier_port
+    )
+    log.info(
+        "notifier_starting",
+        port=settings.notifier_port,
+        group=settings.notifier_consumer_group,
+        send_concurrency=settings.notifier_send_concurrency,
+    )
 
     async def stop() -> None:
-        consumer.stop()  # stop polling; the batch in hand finishes and commits
-        runtime.relay.stop()
+        await stop_runtime(runtime, consumer)
         server.should_exit = True
 
     try:
-        await run_until_signalled(
-            [reconcile_then_consume(runtime, consumer, gate), runtime.relay.run(), server.serve()],
-            stop,
-        )
+        await run_until_signalled([*runtime_tasks(runtime, consumer, gate), server.serve()], stop)
     finally:
         await runtime.close()

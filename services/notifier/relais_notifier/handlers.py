@@ -11,7 +11,6 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 import asyncpg
 from relais_shared import topics
@@ -23,7 +22,7 @@ from structlog.contextvars import bound_contextvars
 
 from .adapters import ledger, suppressions
 from .adapters.ledger import NewNotification
-from .dispatch import Dispatcher, Outcome
+from .dispatch import Dispatcher
 from .domain.status import state_from_provider
 from .domain.templates import (
     HELP_REPLY,
@@ -34,20 +33,12 @@ from .domain.templates import (
     render,
 )
 from .metrics import CALLBACKS, SUPPRESSION_CHANGES
-from .state import advance
+from .send_pool import SendPool
+from .state import advance_in
+from .transient import TRANSIENT_DB_ERRORS
 
 log = get_logger(__name__)
 
-TRANSIENT_DB_ERRORS = (
-    asyncpg.exceptions.DeadlockDetectedError,
-    asyncpg.exceptions.SerializationError,
-    asyncpg.exceptions.UniqueViolationError,  # a concurrent writer got there first: redo
-    asyncpg.exceptions.ConnectionDoesNotExistError,
-    asyncpg.exceptions.CannotConnectNowError,
-    asyncpg.exceptions.TooManyConnectionsError,
-    asyncpg.exceptions.InterfaceError,
-    OSError,
-)
 # Channels this notifier delivers today.
 SUPPORTED_CHANNELS = frozenset({"sms"})
 UNSUPPORTED_CHANNEL = "unsupported_channel"
@@ -62,16 +53,15 @@ _CONFIRMATION_NAMESPACE = uuid.UUID("6f0c1a52-7f4e-4c55-9d61-0e6b8f1f4a10")
 class NotifierContext:
     pool: asyncpg.Pool
     dispatcher: Dispatcher
+    sends: SendPool
     sms_from: str
 
 
-def _conclude(outcome: Outcome) -> None:
-    if outcome is Outcome.RETRY:
-        raise Retryable("notification not settled yet")
-    if outcome is Outcome.EXHAUSTED:
-        # The ledger says `failed` and delivery.status told the router; the request
-        # itself goes to the DLQ so an operator sees it.
-        raise InvalidMessage("provider did not take the message: retries exhausted")
+async def _hand_over(ctx: NotifierContext, notification_id: str, lane: str) -> None:
+    """The row is committed `sending`: the send pool takes it from here (the offset may
+    commit); a stopping pool leaves it to the next start."""
+    if not await ctx.sends.submit(notification_id, lane):
+        log.info("send_left_for_restart")
 
 
 async def handle_notify_requested(ctx: NotifierContext, delivery: Delivery) -> None:
@@ -113,12 +103,13 @@ async def handle_notify_requested(ctx: NotifierContext, delivery: Delivery) -> N
         refuse = None if request.channel in SUPPORTED_CHANNELS else UNSUPPORTED_CHANNEL
         try:
             status = await ctx.dispatcher.admit(new, refuse=refuse)
-            if status != "sending":
-                return
-            outcome = await ctx.dispatcher.deliver(request.notification_id)
         except TRANSIENT_DB_ERRORS as exc:
             raise Retryable(type(exc).__name__) from exc
-        _conclude(outcome)
+        if status == "sending":
+            # One lane per conversation: emergency guidance requested before an ack
+            # reaches the provider first.
+            lane = request.conversation_id or request.address
+            await _hand_over(ctx, request.notification_id, lane)
 
 
 def _site_sender(request: NotifyRequested, default: str) -> str:
@@ -128,6 +119,8 @@ def _site_sender(request: NotifyRequested, default: str) -> str:
 
 
 async def handle_provider_callback(ctx: NotifierContext, delivery: Delivery) -> None:
+    """One transaction: the conditional UPDATE that only moves forward, delivery.status
+    with it when it moved, and the suppression a 21610 tells of."""
     callback: ProviderCallback = delivery.data  # type: ignore[assignment]
     with bound_contextvars(notification_id=callback.notification_id, event_id=delivery.envelope.id):
         state = state_from_provider(callback.status, callback.error_code)
@@ -136,38 +129,30 @@ async def handle_provider_callback(ctx: NotifierContext, delivery: Delivery) -> 
             log.info("callback_ignored", provider=callback.provider, status=callback.status)
             return
         try:
-            async with ctx.pool.acquire() as conn:
-                row = await ledger.get(conn, callback.notification_id)
-            if row is None:
-                CALLBACKS.labels("unknown_notification").inc()
-                log.warning("callback_unknown_notification", provider=callback.provider)
-                return
-            if state == "suppressed":  # first, so that a crash in between loses nothing
-                await _record_provider_opt_out(ctx, row.site_id, row.address, callback.received_at)
-            try:
-                moved = await advance(
-                    ctx.pool,
+            async with ctx.pool.acquire() as conn, conn.transaction():
+                move = await advance_in(
+                    conn,
                     callback.notification_id,
                     state,
                     provider_message_id=callback.provider_message_id,
                     provider_code=callback.error_code,
                 )
-            except asyncpg.exceptions.UniqueViolationError:
-                # Retrying cannot help: the message id is another notification's.
-                raise InvalidMessage("provider message id belongs to another notification") from None
+                if move is not None and state == "suppressed":
+                    await suppressions.record(
+                        conn, move.row.site_id, move.row.address, suppressed=True,
+                        reason="provider_opt_out", changed_at=callback.received_at,
+                    )
+        except asyncpg.exceptions.UniqueViolationError:
+            # Retrying cannot help: the message id is another notification's.
+            raise InvalidMessage("provider message id belongs to another notification") from None
         except TRANSIENT_DB_ERRORS as exc:
             raise Retryable(type(exc).__name__) from exc
-        CALLBACKS.labels("advanced" if moved else "stale").inc()
-        log.info("callback_applied", state=state, advanced=moved)
-
-
-async def _record_provider_opt_out(
-    ctx: NotifierContext, site_id: str, address: str, when: datetime
-) -> None:
-    async with ctx.pool.acquire() as conn, conn.transaction():
-        await suppressions.record(
-            conn, site_id, address, suppressed=True, reason="provider_opt_out", changed_at=when
-        )
+        if move is None:
+            CALLBACKS.labels("unknown_notification").inc()
+            log.warning("callback_unknown_notification", provider=callback.provider)
+            return
+        CALLBACKS.labels("advanced" if move.advanced else "stale").inc()
+        log.info("callback_applied", state=state, advanced=move.advanced)
 
 
 def confirmation_id(contact: ContactReceived) -> str:
@@ -208,14 +193,10 @@ async def handle_contact_received(ctx: NotifierContext, delivery: Delivery) -> N
                 await ctx.dispatcher.admit(_confirmation(ctx, contact, site_id, reply_kind, nid))
             async with ctx.pool.acquire() as conn:
                 row = await ledger.get(conn, nid)  # also a redelivery's unfinished reply
-            if row is None or row.status != "sending":
-                return
-            outcome = await ctx.dispatcher.deliver(nid)
         except TRANSIENT_DB_ERRORS as exc:
             raise Retryable(type(exc).__name__) from exc
-        if outcome is Outcome.EXHAUSTED:
-            return  # a courtesy reply: failed in the ledger, not worth a dead letter
-        _conclude(outcome)
+        if row is not None and row.status == "sending":
+            await _hand_over(ctx, nid, row.address)  # no conversation: the address's lane
 
 
 def _confirmation(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-from pydantic import field_validator
+from pydantic import Field, field_validator, model_validator
 from relais_shared.settings import RelaisSettings
 
 STATUS_CALLBACK_PATH = "/v1/channels/sms/twilio/status"
@@ -35,11 +35,24 @@ class NotifierSettings(RelaisSettings):
     public_url: str = "http://127.0.0.1:8081"
 
     provider_timeout_seconds: float = 10.0
-    # POSTs per notification before it is marked failed and dead-lettered.
+    # POSTs per notification before it is marked failed (delivery.status failed, an error
+    # log and relais_notifier_sends_exhausted_total; no dead letter).
     provider_max_attempts: int = 12
-    # Backoff of the consumer (partition paused) between attempts, with jitter.
+    # Backoff, with jitter, between a notification's attempts in the send pool, and of
+    # the consumer (partition paused) when the database fails under a handler.
     retry_base_seconds: float = 1.0
     retry_max_seconds: float = 120.0
+
+    # The send pool: provider calls off the partition loop, in order per conversation.
+    notifier_send_concurrency: int = Field(default=16, ge=1)
+    # Notifications held by the pool before the consumer waits for room (backpressure).
+    notifier_send_queue_max: int = Field(default=1_000, ge=1)
+    # On stop, how long provider calls in flight may take to finish.
+    notifier_send_stop_grace_seconds: float = Field(default=10.0, ge=0)
+    # The sweeper: how often it looks for `sending` rows nobody works on, and how long
+    # such a row must have been untouched (with no live lease) to be picked up.
+    notifier_sweep_interval_seconds: float = Field(default=5.0, gt=0)
+    notifier_sweep_idle_seconds: float = Field(default=30.0, ge=0)
     # After an ambiguous attempt, let the provider settle before asking it what it has.
     reconcile_settle_seconds: float = 2.0
     # Tolerated clock difference between us and the provider when matching a message.
@@ -54,6 +67,12 @@ class NotifierSettings(RelaisSettings):
     @classmethod
     def _public_url(cls, value: str) -> str:
         return _http_url(value, allow_path=True)
+
+    @model_validator(mode="after")
+    def _queue_holds_the_workers(self) -> NotifierSettings:
+        if self.notifier_send_queue_max < self.notifier_send_concurrency:
+            raise ValueError("notifier_send_queue_max must be >= notifier_send_concurrency")
+        return self
 
     def secret_fields(self) -> tuple[str, ...]:
         return ("twilio_auth_token",)

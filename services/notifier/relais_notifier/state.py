@@ -8,8 +8,8 @@ from relais_shared.events import DeliveryStatus, make_envelope
 from relais_shared.outbox import enqueue
 
 from .adapters import ledger
-from .adapters.ledger import SCHEMA, Notification
-from .domain.status import advances
+from .adapters.ledger import SCHEMA, Move, Notification
+from .domain.status import states_advancing_to
 from .metrics import DELIVERY_STATES
 
 SOURCE = "notifier"
@@ -42,6 +42,45 @@ async def emit_status(
     DELIVERY_STATES.labels(status).inc()
 
 
+async def advance_in(
+    conn: asyncpg.Connection,
+    notification_id: str,
+    status: str,
+    *,
+    provider_message_id: str | None = None,
+    provider_code: str | None = None,
+    last_error: str | None = None,
+) -> Move | None:
+    """In the caller's transaction: apply `status` if it is progress (one conditional
+    UPDATE, no read first) and queue delivery.status with it. None: unknown notification.
+
+    A move that is not progress changes nothing, except that a provider message id the
+    row lacks is kept.
+    """
+    move = await ledger.move_forward(
+        conn,
+        notification_id,
+        status,
+        from_states=states_advancing_to(status),
+        provider_message_id=provider_message_id,
+        provider_code=provider_code,
+        last_error=last_error,
+    )
+    if move is None:
+        return None
+    if move.advanced:
+        await emit_status(
+            conn,
+            move.row,
+            status,
+            provider_code=provider_code,
+            provider_message_id=provider_message_id,
+        )
+    elif provider_message_id and move.row.provider_message_id is None:
+        await ledger.fill_message_id(conn, notification_id, provider_message_id)
+    return move
+
+
 async def advance(
     pool: asyncpg.Pool,
     notification_id: str,
@@ -53,14 +92,7 @@ async def advance(
 ) -> bool:
     """Apply `status` if it is progress and emit delivery.status; False when it is not."""
     async with pool.acquire() as conn, conn.transaction():
-        row = await ledger.get(conn, notification_id, for_update=True)
-        if row is None:
-            return False
-        if not advances(row.status, status):
-            if provider_message_id and row.provider_message_id is None:
-                await ledger.fill_message_id(conn, notification_id, provider_message_id)
-            return False
-        await ledger.set_status(
+        move = await advance_in(
             conn,
             notification_id,
             status,
@@ -68,11 +100,4 @@ async def advance(
             provider_code=provider_code,
             last_error=last_error,
         )
-        await emit_status(
-            conn,
-            row,
-            status,
-            provider_code=provider_code,
-            provider_message_id=provider_message_id,
-        )
-        return True
+    return move is not None and move.advanced

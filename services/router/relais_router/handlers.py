@@ -15,24 +15,27 @@ from datetime import UTC, datetime
 
 import asyncpg
 from prometheus_client import Counter
+from pydantic import BaseModel
 from relais_shared import db, topics
 from relais_shared.errors import InvalidMessage, Retryable
 from relais_shared.events import (
     ContactReceived,
     ConversationEvent,
     DeliveryStatus,
+    Envelope,
     NotifyRequested,
     make_envelope,
 )
 from relais_shared.ids import new_id, uuid7
 from relais_shared.kafka.runner import Delivery
 from relais_shared.logging import get_logger
-from relais_shared.outbox import enqueue
+from relais_shared.outbox import enqueue_many
 from structlog.contextvars import bound_contextvars
 
 from .adapters import directory, identity
 from .adapters import repository as repo
 from .domain.assignment import AssignmentPlan, overflow_chain, plan_assignment
+from .domain.directory import Site
 from .domain.identity import NormalisedAddress
 from .domain.routing import (
     OpenConversation,
@@ -75,9 +78,21 @@ def reference_for(conversation_id: uuid.UUID) -> str:
     return "R-" + conversation_id.hex[-8:].upper()
 
 
-async def _emit(conn: asyncpg.Connection, topic: str, key: str, data, site_id: str, corr: str) -> None:
-    envelope = make_envelope(topic, data, source=SOURCE, site_id=site_id, correlation_id=corr)
-    await enqueue(conn, repo.SCHEMA, topic, key, envelope)
+@dataclass
+class Outgoing:
+    """The events one contact's handling emits: written to the outbox in one statement,
+    in the order they were added, at the end of its transaction."""
+
+    site_id: str
+    correlation_id: str
+    events: list[tuple[str, str, Envelope]] = field(default_factory=list)
+
+    def add(self, topic: str, key: str, data: BaseModel) -> None:
+        self.events.append((topic, key, make_envelope(
+            topic, data, source=SOURCE, site_id=self.site_id, correlation_id=self.correlation_id)))
+
+    async def write(self, conn: asyncpg.Connection) -> None:
+        await enqueue_many(conn, repo.SCHEMA, self.events)
 
 
 async def handle_contact_received(ctx: RouterContext, delivery: Delivery) -> None:
@@ -88,8 +103,10 @@ async def handle_contact_received(ctx: RouterContext, delivery: Delivery) -> Non
             CONTACTS_ROUTED.labels("not_a_conversation", "-").inc()
             return
         try:
+            out = Outgoing(site_id, delivery.envelope.correlation_id or contact.contact_id)
             async with db.transaction(ctx.pool) as conn:
-                outcome, team = await _thread_contact(ctx, conn, contact, site_id, delivery)
+                outcome, team = await _thread_contact(ctx, conn, contact, site_id, out)
+                await out.write(conn)
         except TRANSIENT_DB_ERRORS as exc:
             raise Retryable(type(exc).__name__) from exc
         CONTACTS_ROUTED.labels(outcome, team).inc()
@@ -100,19 +117,19 @@ async def _thread_contact(
     conn: asyncpg.Connection,
     contact: ContactReceived,
     site_id: str,
-    delivery: Delivery,
+    out: Outgoing,
 ) -> tuple[str, str]:
     if await repo.message_exists(conn, contact.dedupe_key):
         log.info("contact_duplicate_ignored")
         return "duplicate", "-"
-    site = await repo.site(conn, site_id)
-    if site is None:
+    found = await ctx.directory.site(conn, site_id)
+    if found is None:
         raise InvalidMessage(f"unknown site {site_id!r}")
+    site, version = found
     # Threading: correspondent (and verified patient) row-locked, then where it goes.
     thread = await identity.resolve_thread(conn, contact, site, ctx.thread_window_hours)
     contact = thread.contact  # the sender as re-read in the site's region
     correspondent_id = thread.correspondent_id
-    corr = delivery.envelope.correlation_id or contact.contact_id
     if thread.rating is not None:  # CSAT hook: a reply to a survey is a rating, not a contact
         if not await identity.store_rating(conn, thread):
             raise Retryable("dedupe_key stored concurrently")
@@ -126,18 +143,18 @@ async def _thread_contact(
         await _store_inbound(conn, conversation_id, contact, thread)
         current = await repo.touch_conversation(conn, conversation_id, contact.received_at)
         assert current is not None  # the thread lock holds the conversation open
-        team = await _weigh_follow_up(ctx, conn, site, conversation_id, current, contact,
-                                      thread.address, corr)
+        team = await _weigh_follow_up(ctx, conn, site, version, conversation_id, current,
+                                      contact, thread.address, out)
         log.info("contact_threaded", conversation_id=str(conversation_id), team=team,
                  via=choice.reason)
         return "threaded", team
-    await _close_stale(conn, choice.close_stale, site_id, corr)
+    await _close_stale(conn, choice.close_stale, out)
     decision = route_contact(_routing_input(contact))
     conversation_id = uuid7()
     now = datetime.now(UTC)
     lang = "en" if (contact.lang or "").startswith("en") else "fr"
     reference = reference_for(conversation_id)
-    plan = await _assign(ctx, conn, site_id, decision, now, lang, reference)
+    plan = await _assign(ctx, conn, site, version, decision, now, lang, reference)
     explanation = {**decision.explanation, **plan.explanation()}
     decision = dataclasses.replace(decision, team=plan.team)  # after overflow
     eta = plan.eta_words
@@ -160,27 +177,24 @@ async def _thread_contact(
     await _store_inbound(conn, conversation_id, contact, thread)
     conv_key = str(conversation_id)
     for kind in ("created", "routed"):
-        await _emit(
-            conn, topics.CONVERSATION_EVENTS, conv_key,
-            _conversation_event(conv_key, kind, contact, decision, explanation,
-                                plan.routed_details() if kind == "routed" else None),
-            site_id, corr,
-        )
+        out.add(topics.CONVERSATION_EVENTS, conv_key, _conversation_event(
+            conv_key, kind, contact, decision, explanation,
+            plan.routed_details() if kind == "routed" else None))
     kinds = ("emergency_guidance",) if decision.urgent else ()
     await _request_notices(conn, site, conv_key, contact, thread.address, decision, reference,
-                           eta, lang, corr, kinds=(*kinds, ACK_KIND.get(contact.kind, "ack")),
+                           eta, lang, out, kinds=(*kinds, ACK_KIND.get(contact.kind, "ack")),
                            eta_params=plan.ack_eta_params)
     if plan.escalation is not None:
-        await _request_on_call(conn, site, conv_key, contact, plan, corr)
+        await _request_on_call(conn, site, conv_key, contact, plan, out)
     log.info("contact_routed", conversation_id=conv_key, team=decision.team,
              priority=decision.priority, needs_triage=decision.needs_triage)
     return "new_conversation", decision.team
 
 
 async def _weigh_follow_up(
-    ctx: RouterContext, conn: asyncpg.Connection, site: asyncpg.Record,
+    ctx: RouterContext, conn: asyncpg.Connection, site: Site, version: int,
     conversation_id: uuid.UUID, current: asyncpg.Record, contact: ContactReceived,
-    address: NormalisedAddress, corr: str,
+    address: NormalisedAddress, out: Outgoing,
 ) -> str:
     """Red flags first, in follow-ups too: a current sign escalates the conversation (P1
     `soins`, emergency guidance at once, on-call out of hours); ambiguous risk raises it to
@@ -193,7 +207,7 @@ async def _weigh_follow_up(
     if escalated is None:
         if decision.urgent:  # already urgent: a new red flag still gets the guidance at once
             await _request_notices(conn, site, conv_key, contact, address, decision, reference,
-                                   None, lang, corr, kinds=("emergency_guidance",))
+                                   None, lang, out, kinds=("emergency_guidance",))
         return current["team"]
     why = {"reason": "follow_up_red_flag" if escalated.urgent else "follow_up_risk_triage",
            "contact_id": contact.contact_id, "from_team": current["team"],
@@ -202,22 +216,21 @@ async def _weigh_follow_up(
            **{k: v for k, v in escalated.explanation.items() if k.startswith("red_flags")}}
     plan = None
     if escalated.urgent:
-        plan = await _assign(ctx, conn, site["id"], escalated, now, lang, reference)
+        plan = await _assign(ctx, conn, site, version, escalated, now, lang, reference)
         escalated = dataclasses.replace(escalated, team=plan.team)
         why["team"] = plan.team
     await repo.escalate_conversation(conn, conversation_id, team=escalated.team,
                                      priority=escalated.priority, urgent=escalated.urgent,
                                      escalation=why)
-    await _emit(conn, topics.CONVERSATION_EVENTS, conv_key,
-                _conversation_event(conv_key, "routed", contact, escalated, why,
-                                    {"reason": why["reason"], "from_team": current["team"],
-                                     **(plan.routed_details() if plan else {})}),
-                site["id"], corr)
+    out.add(topics.CONVERSATION_EVENTS, conv_key, _conversation_event(
+        conv_key, "routed", contact, escalated, why,
+        {"reason": why["reason"], "from_team": current["team"],
+         **(plan.routed_details() if plan else {})}))
     if escalated.urgent:
         await _request_notices(conn, site, conv_key, contact, address, escalated, reference,
-                               None, lang, corr, kinds=("emergency_guidance",))
+                               None, lang, out, kinds=("emergency_guidance",))
     if plan is not None and plan.escalation is not None:
-        await _request_on_call(conn, site, conv_key, contact, plan, corr)
+        await _request_on_call(conn, site, conv_key, contact, plan, out)
     log.warning("conversation_escalated", conversation_id=conv_key, reason=why["reason"],
                 team=escalated.team, priority=escalated.priority)
     return escalated.team
@@ -231,24 +244,20 @@ def _routing_input(contact: ContactReceived) -> RoutingInput:
 
 
 async def _assign(
-    ctx: RouterContext, conn: asyncpg.Connection, site_id: str, decision: RoutingDecision,
-    now: datetime, lang: str, reference: str,
+    ctx: RouterContext, conn: asyncpg.Connection, site: Site, version: int,
+    decision: RoutingDecision, now: datetime, lang: str, reference: str,
 ) -> AssignmentPlan:
     """Directory step: the team after capacity overflow, its hours, the ETA, on-call."""
-    found = await ctx.directory.site(conn, site_id)
-    if found is None:
-        raise InvalidMessage(f"unknown site {site_id!r}")
-    site, version = found
     chain = overflow_chain(site, decision.team)
     loads = await ctx.directory.loads(conn, site, chain, decision.priority)
-    history = await ctx.directory.history(conn, site_id, chain, now)
+    history = await ctx.directory.history(conn, site.id, chain, now)
     return plan_assignment(site, version, decision.team, decision.priority, loads, history,
                            now, lang, reference)
 
 
 async def _request_on_call(
-    conn: asyncpg.Connection, site: asyncpg.Record, conversation_id: str,
-    contact: ContactReceived, plan: AssignmentPlan, corr: str,
+    conn: asyncpg.Connection, site: Site, conversation_id: str,
+    contact: ContactReceived, plan: AssignmentPlan, out: Outgoing,
 ) -> None:
     """Out of hours, a P1 is told to the site's on-call person: staff, no patient content."""
     escalation = plan.escalation
@@ -257,9 +266,9 @@ async def _request_on_call(
     request = NotifyRequested(
         notification_id=nid, conversation_id=conversation_id, kind="reply",
         lang=escalation.lang,  # type: ignore[arg-type]
-        sender_profile=site["sender_kind"], channel=escalation.channel,  # type: ignore[arg-type]
+        sender_profile=site.sender_kind, channel=escalation.channel,  # type: ignore[arg-type]
         address=escalation.address, text=escalation.text,
-        params={"to_role": "on_call", **({"sms_from": site["sms_from"]} if site["sms_from"] else {})},
+        params={"to_role": "on_call", **({"sms_from": site.sms_from} if site.sms_from else {})},
         priority="P1", dedupe_key=f"on_call:{contact.dedupe_key}",
     )
     await repo.insert_message(
@@ -267,7 +276,7 @@ async def _request_on_call(
         channel=escalation.channel, kind="on_call_escalation", dedupe_key=request.dedupe_key,
         notification_id=uuid.UUID(nid), body=escalation.text, delivery_status="queued",
     )
-    await _emit(conn, topics.NOTIFY_REQUESTED, conversation_id, request, site["id"], corr)
+    out.add(topics.NOTIFY_REQUESTED, conversation_id, request)
 
 
 def _conversation_event(
@@ -288,7 +297,7 @@ def _conversation_event(
 
 
 async def _close_stale(
-    conn: asyncpg.Connection, conversation_ids: tuple[uuid.UUID, ...], site_id: str, corr: str
+    conn: asyncpg.Connection, conversation_ids: tuple[uuid.UUID, ...], out: Outgoing
 ) -> None:
     """Open conversations silent past the threading window are resolved before a new one opens."""
     for closed in await repo.close_conversations(conn, conversation_ids):
@@ -298,7 +307,7 @@ async def _close_stale(
             priority=closed["priority"], urgent=closed["urgent"],
             needs_triage=closed["needs_triage"], details={"reason": "thread_window_elapsed"},
         )
-        await _emit(conn, topics.CONVERSATION_EVENTS, key, event, site_id, corr)
+        out.add(topics.CONVERSATION_EVENTS, key, event)
 
 
 async def _store_inbound(
@@ -325,9 +334,16 @@ async def _store_inbound(
     await identity.record_inbound_ids(conn, thread, conversation_id)
 
 
+def _team_name(site: Site, team_id: str, lang: str) -> str:
+    team = site.team(team_id)
+    if team is None:
+        return team_id
+    return team.name_en if lang == "en" else team.name_fr
+
+
 async def _request_notices(
     conn: asyncpg.Connection,
-    site: asyncpg.Record,
+    site: Site,
     conversation_id: str,
     contact: ContactReceived,
     address: NormalisedAddress,
@@ -335,7 +351,7 @@ async def _request_notices(
     reference: str,
     eta: str | None,
     lang: str,
-    corr: str,
+    out: Outgoing,
     *,
     kinds: tuple[str, ...],
     eta_params: dict | None = None,
@@ -353,15 +369,15 @@ async def _request_notices(
             conversation_id=conversation_id,
             kind=kind,  # type: ignore[arg-type]
             lang=lang,  # type: ignore[arg-type]
-            sender_profile=site["sender_kind"],
+            sender_profile=site.sender_kind,
             channel=channel,  # type: ignore[arg-type]
             address=contact.sender.address,
             template=kind,
             params={
-                "team": await repo.team_name(conn, site["id"], decision.team, lang),
+                "team": _team_name(site, decision.team, lang),
                 "reference": reference,
-                "clinic": site["clinic_name"] or site["name"],
-                **({"sms_from": site["sms_from"]} if site["sms_from"] else {}),
+                "clinic": site.clinic_name or site.name,
+                **({"sms_from": site.sms_from} if site.sms_from else {}),
                 **((eta_params or {}) if kind != "emergency_guidance" else {}),
                 "suicidal": any(
                     f.get("category") == "suicidal"
@@ -385,7 +401,7 @@ async def _request_notices(
             notification_id=uuid.UUID(nid),
             delivery_status="queued",
         )
-        await _emit(conn, topics.NOTIFY_REQUESTED, conversation_id, request, site["id"], corr)
+        out.add(topics.NOTIFY_REQUESTED, conversation_id, request)
 
 
 async def handle_delivery_status(ctx: RouterContext, delivery: Delivery) -> None:

@@ -18,7 +18,8 @@ from relais_notifier.bootstrap import (
     NotifierRuntime,
     build_consumer,
     build_runtime,
-    reconcile_then_consume,
+    runtime_tasks,
+    stop_runtime,
 )
 from relais_notifier.settings import NotifierSettings
 from relais_shared import topics
@@ -124,12 +125,21 @@ class RunningNotifier:
         )
 
     async def stop(self) -> None:
-        self.consumer.stop()
-        self.runtime.relay.stop()
+        """As on SIGTERM: the order `stop_runtime` gives, then wait for every task."""
+        await asyncio.wait_for(stop_runtime(self.runtime, self.consumer), 20)
         await asyncio.wait(self.tasks, timeout=15)
         for task in self.tasks:
             if task.done() and not task.cancelled() and task.exception():
                 raise task.exception()  # type: ignore[misc]
+        await self.runtime.close()
+
+    async def kill(self) -> None:
+        """As on SIGKILL: every task cancelled where it stands, nothing finished or
+        committed on the way out (the connections close with the process)."""
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        self.runtime.relay.stop()
         await self.runtime.close()
 
 
@@ -138,10 +148,7 @@ async def start_notifier(settings: NotifierSettings) -> RunningNotifier:
                              CONSUMED_TOPICS)
     runtime = await build_runtime(settings)
     consumer = build_consumer(runtime)
-    tasks = [
-        asyncio.create_task(reconcile_then_consume(runtime, consumer)),
-        asyncio.create_task(runtime.relay.run()),
-    ]
+    tasks = [asyncio.create_task(coro) for coro in runtime_tasks(runtime, consumer)]
     return RunningNotifier(runtime, consumer, tasks)
 
 

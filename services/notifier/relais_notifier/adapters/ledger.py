@@ -6,7 +6,7 @@ so several notifier processes agree on them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
@@ -78,11 +78,8 @@ async def insert(conn: asyncpg.Connection, new: NewNotification, status: str) ->
     return bool(inserted)
 
 
-async def get(
-    conn: asyncpg.Connection, notification_id: str, *, for_update: bool = False
-) -> Notification | None:
-    lock = " FOR UPDATE" if for_update else ""
-    record = await conn.fetchrow(f"SELECT * FROM {_T} WHERE notification_id = $1{lock}", notification_id)
+async def get(conn: asyncpg.Connection, notification_id: str) -> Notification | None:
+    record = await conn.fetchrow(f"SELECT * FROM {_T} WHERE notification_id = $1", notification_id)
     return Notification.from_record(record) if record else None
 
 
@@ -139,27 +136,49 @@ async def release(
     )
 
 
-async def set_status(
+@dataclass(frozen=True)
+class Move:
+    """The row after a requested move, and whether the move happened."""
+
+    row: Notification
+    advanced: bool
+
+
+async def move_forward(
     conn: asyncpg.Connection,
     notification_id: str,
     status: str,
     *,
+    from_states: Collection[str],
     provider_message_id: str | None,
     provider_code: str | None,
     last_error: str | None = None,
-) -> None:
-    """Move a (locked) row to `status`; the caller checked that this is progress."""
-    await conn.execute(
-        f"UPDATE {_T} SET status = $2,"
+) -> Move | None:
+    """Move the row to `status` if it is in one of `from_states`, in one statement.
+
+    The condition is checked by the UPDATE itself (re-checked on the newest row version
+    when another transaction changed it meanwhile), so concurrent moves never go
+    backwards and only one of two identical moves wins. A move that does not apply
+    writes nothing and returns the current row; None when the notification is unknown.
+    """
+    record = await conn.fetchrow(
+        f"WITH moved AS (UPDATE {_T} SET status = $2,"
         " provider_message_id = COALESCE(provider_message_id, $3),"
         " provider_code = COALESCE($4, provider_code),"
         " last_error = COALESCE($5, last_error),"
         " in_doubt = false, lease_until = NULL, lease_owner = NULL, updated_at = now(),"
         " sent_at = CASE WHEN $2 IN ('sent', 'delivered', 'read') THEN COALESCE(sent_at, now())"
         " ELSE sent_at END"
-        " WHERE notification_id = $1",
+        " WHERE notification_id = $1 AND status = ANY($6::text[]) RETURNING *)"
+        " SELECT true AS advanced, * FROM moved"
+        f" UNION ALL SELECT false, * FROM {_T}"
+        " WHERE notification_id = $1 AND NOT EXISTS (SELECT 1 FROM moved)",
         notification_id, status, provider_message_id, provider_code, last_error,
+        sorted(from_states),
     )
+    if record is None:
+        return None
+    return Move(Notification.from_record(record), bool(record["advanced"]))
 
 
 async def fill_message_id(conn: asyncpg.Connection, notification_id: str, sid: str) -> None:
@@ -177,6 +196,39 @@ async def sending_ids(conn: asyncpg.Connection, limit: int = 10_000) -> list[str
         limit,
     )
     return [r["notification_id"] for r in rows]
+
+
+@dataclass(frozen=True)
+class Orphan:
+    notification_id: str
+    lane: str  # conversation id, or the address when there is none: never log it
+
+
+async def orphans(
+    conn: asyncpg.Connection, *, idle_seconds: float, skip: Sequence[str], limit: int
+) -> list[Orphan]:
+    """`sending` notifications nobody works on: no live lease, untouched for `idle_seconds`
+    (left by a process that died or was stopped mid-send), oldest first.
+
+    A notification is left out while an earlier one of its lane is still being worked
+    on elsewhere, so that picking it up cannot overtake that one. `skip`: ids the
+    caller already holds.
+    """
+    rows = await conn.fetch(
+        "WITH pending AS (SELECT notification_id, created_at,"
+        " COALESCE(conversation_id, address) AS lane,"
+        " (lease_until IS NULL OR lease_until <= now())"
+        " AND updated_at <= now() - make_interval(secs => $1) AS idle"
+        f" FROM {_T} WHERE status = 'sending'),"
+        " ranked AS (SELECT notification_id, created_at, lane, bool_and(idle)"
+        " OVER (PARTITION BY lane ORDER BY created_at, notification_id) AS clear_ahead"
+        " FROM pending)"
+        " SELECT notification_id, lane FROM ranked"
+        " WHERE clear_ahead AND notification_id <> ALL($2::text[])"
+        " ORDER BY created_at, notification_id LIMIT $3",
+        idle_seconds, list(skip), limit,
+    )
+    return [Orphan(r["notification_id"], r["lane"]) for r in rows]
 
 
 async def claimed_message_ids(

@@ -12,6 +12,8 @@ PROGRESS: Final[dict[str, int]] = {"queued": 0, "sending": 1, "sent": 2, "delive
 FAILURES: Final = frozenset({"failed", "undelivered", "bounced", "suppressed", "expired"})
 # A message the handset got cannot fail afterwards (only `read` may follow).
 REACHED: Final = frozenset({"delivered", "read"})
+# Every state a ledger row can be in (the table's CHECK constraint lists the same).
+STATES: Final = frozenset(PROGRESS) | FAILURES
 
 # Twilio opt-out refusal: the recipient replied STOP to this sender.
 TWILIO_OPTED_OUT: Final = "21610"
@@ -44,6 +46,12 @@ def advances(current: str, new: str) -> bool:
     if new not in PROGRESS or current not in PROGRESS:
         return False
     return PROGRESS[new] > PROGRESS[current]
+
+
+def states_advancing_to(new: str) -> frozenset[str]:
+    """The states from which `new` is progress: the ledger moves a row only from one of
+    them, in one conditional UPDATE (no read before the write)."""
+    return frozenset(current for current in STATES if advances(current, new))
 
 
 def state_from_provider(status: str, error_code: str | None = None) -> DeliveryState | None:

@@ -16,6 +16,7 @@ import asyncpg
 from relais_shared.events import Address, ContactReceived
 
 from ..domain import identity as rules
+from ..domain.directory import Site
 from ..domain.threading import (
     Candidate,
     EmailThreadIds,
@@ -56,7 +57,7 @@ def _candidate(row: asyncpg.Record | None) -> Candidate | None:
 
 
 async def resolve_thread(
-    conn: asyncpg.Connection, contact: ContactReceived, site: asyncpg.Record, window_hours: int
+    conn: asyncpg.Connection, contact: ContactReceived, site: Site, window_hours: int
 ) -> Thread:
     """Lock the correspondent (and its verified patient) and decide where the contact threads.
 
@@ -65,7 +66,7 @@ async def resolve_thread(
     patient row; the second sees the conversation the first opened.
     """
     address = rules.normalise_address(
-        contact.sender.address, contact.sender.kind, contact.sender.raw, site["region"]
+        contact.sender.address, contact.sender.kind, contact.sender.raw, site.region
     )
     if address.address != contact.sender.address or address.kind != contact.sender.kind:
         contact = contact.model_copy(update={"sender": Address(
@@ -83,15 +84,15 @@ async def resolve_thread(
         await repo.lock_patient(conn, patient_id)
     now = contact.received_at
 
-    rating, rated = await _csat_hook(conn, contact, correspondent_id, site["id"], now)
+    rating, rated = await _csat_hook(conn, contact, correspondent_id, site.id, now)
     email = (email_thread_ids(contact.provider_ids, contact.metadata)
              if contact.channel == "email" else None)
     referenced: list[Candidate] = []
     if email is not None and rating is None:
-        rows = await repo.conversations_by_message_ids(conn, email.candidates(), site["id"])
+        rows = await repo.conversations_by_message_ids(conn, email.candidates(), site.id)
         referenced = [c for c in map(_candidate, rows) if c is not None]
     patient_open, address_open = await repo.open_candidates(
-        conn, correspondent_id, patient_id, site["id"]
+        conn, correspondent_id, patient_id, site.id
     )
     choice = choose_thread(
         now=now, patient_id=patient_id, referenced=referenced,

@@ -350,14 +350,6 @@ async def team_sla(conn: asyncpg.Connection, site_id: str, team: str) -> dict[st
     return orjson.loads(raw) if raw else None
 
 
-async def team_name(conn: asyncpg.Connection, site_id: str, team: str, lang: str) -> str:
-    column = "name_en" if lang == "en" else "name_fr"
-    name = await conn.fetchval(
-        f"SELECT {column} FROM router.teams WHERE site_id = $1 AND id = $2", site_id, team
-    )
-    return name or team
-
-
 async def advance_delivery(
     conn: asyncpg.Connection, notification_id: uuid.UUID, status: str, provider_code: str | None
 ) -> bool:
