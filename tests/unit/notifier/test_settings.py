@@ -46,3 +46,20 @@ def test_production_refuses_the_dev_token():
 
 def test_callback_nid_is_url_encoded():
     assert NotifierSettings().status_callback_url("a b&c").endswith("?nid=a%20b%26c")
+
+
+def test_send_pool_defaults_and_environment(monkeypatch):
+    s = NotifierSettings()
+    assert (s.notifier_send_concurrency, s.notifier_send_queue_max) == (16, 1000)
+    assert s.notifier_sweep_interval_seconds == 5.0 and s.notifier_sweep_idle_seconds == 30.0
+    monkeypatch.setenv("RELAIS_NOTIFIER_SEND_CONCURRENCY", "32")
+    monkeypatch.setenv("RELAIS_NOTIFIER_SEND_QUEUE_MAX", "64")
+    assert NotifierSettings().notifier_send_concurrency == 32
+
+
+@pytest.mark.parametrize("values", [{"notifier_send_concurrency": 0},
+                                    {"notifier_send_concurrency": 8, "notifier_send_queue_max": 4},
+                                    {"notifier_sweep_interval_seconds": 0}])
+def test_send_pool_settings_that_cannot_work_are_refused(values):
+    with pytest.raises(ValueError):
+        NotifierSettings(**values)

@@ -3,7 +3,14 @@
 import itertools
 
 import pytest
-from relais_notifier.domain.status import FAILURES, PROGRESS, advances, state_from_provider
+from relais_notifier.domain.status import (
+    FAILURES,
+    PROGRESS,
+    STATES,
+    advances,
+    state_from_provider,
+    states_advancing_to,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -71,3 +78,18 @@ def test_any_order_of_callbacks_ends_in_the_same_state():
 )
 def test_provider_statuses(raw, code, state):
     assert state_from_provider(raw, code) == state
+
+
+def test_states_advancing_to_is_exactly_where_advances_holds():
+    for new in ALL:
+        for current in ALL:
+            assert (current in states_advancing_to(new)) is advances(current, new), (current, new)
+
+
+def test_the_ledger_check_constraint_lists_every_state():
+    from pathlib import Path
+
+    migration = Path(__file__).resolve().parents[3] / "services/notifier/migrations/0001_ledger.sql"
+    text = migration.read_text()
+    listed = text[text.index("status IN (") : text.index("))", text.index("status IN ("))]
+    assert {s.strip(" '\n") for s in listed[len("status IN (") :].split(",")} == STATES
