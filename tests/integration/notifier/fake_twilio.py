@@ -2,8 +2,9 @@
 
 POST/GET /2010-04-01/Accounts/{sid}/Messages.json with Basic auth. Behaviours for the
 next POSTs to a number can be scripted: an HTTP error (with a Twilio error code), a
-`hang` (the message is stored, the answer comes too late: the client times out), or a
-`drop` (nothing is stored and no answer comes in time).
+`hang` (the message is stored, the answer comes too late: the client times out), a
+`drop` (nothing is stored and no answer comes in time), or a `gate` (the message is
+stored, the answer waits until the test opens the gate: a provider slow for one number).
 """
 
 from __future__ import annotations
@@ -46,7 +47,12 @@ class Drop:
     seconds: float
 
 
-Behaviour = Fail | FailAfterCreate | Hang | Drop
+@dataclass(frozen=True)
+class Gate:
+    opened: asyncio.Event
+
+
+Behaviour = Fail | FailAfterCreate | Hang | Drop | Gate
 
 
 @dataclass
@@ -118,6 +124,8 @@ class FakeTwilio:
             self.callbacks[message["sid"]] = form.get("StatusCallback", "")
             if isinstance(behaviour, Hang):
                 await asyncio.sleep(behaviour.seconds)
+            if isinstance(behaviour, Gate):
+                await behaviour.opened.wait()
             if isinstance(behaviour, FailAfterCreate):
                 return JSONResponse({"code": 20500, "status": behaviour.status},
                                     status_code=behaviour.status)

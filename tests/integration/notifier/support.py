@@ -258,6 +258,45 @@ async def produce(producer: AIOKafkaProducer, topic: str, key: str, envelope: En
     await producer.send_and_wait(topic, encode(envelope), key=key.encode())
 
 
+async def produce_to(producer: AIOKafkaProducer, topic: str, partition: int, key: str,
+                     envelope: Envelope) -> int:
+    """Produce to a chosen partition (records of different keys in one partition's line);
+    returns the record's offset."""
+    metadata = await producer.send_and_wait(topic, encode(envelope), key=key.encode(),
+                                            partition=partition)
+    return int(metadata.offset)
+
+
+async def committed_offset(bootstrap: str, group_id: str, topic: str, partition: int) -> int:
+    """The group's committed offset (the next record it will read) on one partition; -1 if none."""
+    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group_id,
+                              enable_auto_commit=False)
+    await reader.start()  # not subscribed: it reads the group's offsets without joining it
+    try:
+        offset = await reader.committed(TopicPartition(topic, partition))
+    finally:
+        await reader.stop()
+    return -1 if offset is None else int(offset)
+
+
+async def dead_letters(bootstrap: str, topic: str, key: str) -> list[Any]:
+    """Every record dead-lettered from `topic` under `key` so far (reads the DLQ to its end)."""
+    reader = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await reader.start()
+    try:
+        tps = await partitions(reader, topics.dlq_topic(topic))
+        reader.assign(tps)
+        await reader.seek_to_beginning(*tps)
+        ends = await reader.end_offsets(tps)
+        found: list[Any] = []
+        while [tp for tp in tps if await reader.position(tp) < ends[tp]]:
+            batches = await reader.getmany(timeout_ms=500)
+            found += [r for rs in batches.values() for r in rs if r.key and r.key.decode() == key]
+        return found
+    finally:
+        await reader.stop()
+
+
 async def dead_letter(bootstrap: str, topic: str, key: str) -> Any:
     """The record dead-lettered from `topic` under `key` (waits for it)."""
     dlq = AIOKafkaConsumer(topics.dlq_topic(topic), bootstrap_servers=bootstrap,

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from relais_notifier.metrics import CALLBACKS
 from relais_shared import topics
+from relais_shared.ids import new_id
 
 from tests.conftest import unique_phone
 from tests.integration.notifier.support import (
-    dead_letter,
     callback_envelope,
+    dead_letter,
     eventually,
     keyword_envelope,
     notify_envelope,
@@ -146,3 +148,32 @@ async def test_a_callback_carrying_another_notifications_message_id_is_dead_lett
     assert "another notification" in dict(record.headers)["dlq.reason"].decode()
     assert (await notifier.row(first))["provider_message_id"] == first_sid
     assert statuses.statuses(second_nid) == ["sent"]
+
+
+async def test_an_opt_out_refusal_callback_suppresses_the_address(
+    notifier, fake_twilio, producer, statuses
+):
+    phone = unique_phone()
+    nid, sid = await sent_notification(producer, statuses, phone)
+    await callback(producer, nid, "undelivered", sid, "21610")
+    suppressed = await statuses.wait_for(nid, "suppressed")
+    assert suppressed.provider_code == "21610"
+    assert await notifier.pool.fetchval(
+        "SELECT suppressed FROM notifier.suppressions WHERE address = $1", phone) is True
+
+    later = notify_envelope(phone)
+    await produce(producer, topics.NOTIFY_REQUESTED, later.data["conversation_id"], later)
+    await statuses.wait_for(later.data["notification_id"], "suppressed")
+    assert len(fake_twilio.posts_to(phone)) == 1
+
+
+async def test_a_callback_for_an_unknown_notification_changes_nothing(notifier, producer, statuses):
+    unknown_before = CALLBACKS.labels("unknown_notification")._value.get()
+    stranger = new_id()
+    await callback(producer, stranger, "delivered", "SM" + stranger[-12:])
+
+    async def counted():
+        return CALLBACKS.labels("unknown_notification")._value.get() == unknown_before + 1
+
+    await eventually(counted, what="unknown callback counted")
+    assert await notifier.row(stranger) is None and statuses.statuses(stranger) == []

@@ -7,16 +7,17 @@ import asyncio
 import uuid
 
 import pytest
-from relais_notifier.metrics import RECONCILIATIONS
+from relais_notifier.metrics import RECONCILIATIONS, SENDS_EXHAUSTED
 from relais_shared import topics
 from relais_shared.ids import new_id
 
 from tests.conftest import unique_phone
 from tests.integration.notifier.fake_twilio import Drop, Fail, FailAfterCreate, Hang
 from tests.integration.notifier.support import (
-    dead_letter,
     PUBLIC_URL,
     SMS_FROM,
+    dead_letters,
+    eventually,
     notify_envelope,
     produce,
 )
@@ -140,9 +141,10 @@ async def test_a_request_dropped_before_the_provider_took_it_is_sent_once(
     assert RECONCILIATIONS.labels("not_found")._value.get() == not_found_before + 1
 
 
-async def test_retries_exhausted_fail_and_dead_letter_the_request(
+async def test_retries_exhausted_fail_and_alert_without_a_dead_letter(
     notifier, fake_twilio, producer, statuses, kafka_bootstrap
 ):
+    exhausted = SENDS_EXHAUSTED._value.get()
     phone = unique_phone()
     fake_twilio.plan(phone, *[Fail(503)] * 4)
     envelope = notify_envelope(phone)
@@ -152,9 +154,17 @@ async def test_retries_exhausted_fail_and_dead_letter_the_request(
     status = await statuses.wait_for(nid, "failed")
     assert status.provider_code == "http_503"
     assert len(fake_twilio.posts_to(phone)) == 4 and fake_twilio.messages_to(phone) == []
+    row = await notifier.row(nid)
+    assert row["status"] == "failed" and row["last_error"] == "retries_exhausted"
 
-    record = await dead_letter(kafka_bootstrap, topics.NOTIFY_REQUESTED, conversation)
-    assert "retries exhausted" in dict(record.headers)["dlq.reason"].decode()
+    async def alerted():
+        return SENDS_EXHAUSTED._value.get() == exhausted + 1
+
+    await eventually(alerted, what="exhausted metric")  # the operator alert
+    # The request's offset was committed once its row was written: no dead letter.
+    assert await dead_letters(kafka_bootstrap, topics.NOTIFY_REQUESTED, conversation) == []
+    await asyncio.sleep(1)  # and none later: the pool does not retry a failed notification
+    assert len(fake_twilio.posts_to(phone)) == 4 and statuses.statuses(nid) == ["failed"]
 
 
 async def test_permanent_refusals_are_final(notifier, fake_twilio, producer, statuses):

@@ -1,22 +1,29 @@
 """A notifier that died mid-send: on start, rows still `sending` are settled by asking the
-provider before anything is consumed, and are never sent twice."""
+provider before anything is consumed (and, when the dead process's lease still ran, by the
+sweeper soon after), and are never sent twice."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from relais_notifier.adapters import ledger
 from relais_notifier.adapters.ledger import NewNotification
-from relais_notifier.metrics import RECONCILIATIONS
+from relais_notifier.metrics import RECONCILIATIONS, SWEPT
+from relais_shared import topics
 from relais_shared.ids import new_id
 
 from tests.conftest import unique_phone
+from tests.integration.notifier.fake_twilio import Gate
 from tests.integration.notifier.support import (
     SMS_FROM,
+    committed_offset,
     create_database,
     eventually,
     notifier_settings,
+    notify_envelope,
+    produce_to,
     start_notifier,
 )
 
@@ -134,3 +141,55 @@ async def test_a_row_another_live_process_is_sending_is_left_alone(
         assert not any(q.get("To") == phone for q in fake_twilio.lookups)
     finally:
         await running.stop()
+
+
+async def test_a_notifier_killed_mid_send_after_its_offsets_committed_sends_each_once_on_restart(
+    kafka_bootstrap, database_url, fake_twilio, producer, statuses
+):
+    """The offsets are committed once the rows are `sending`, so Kafka will not deliver
+    these requests again: the ledger alone brings them to the provider, once each."""
+    url = await create_database(database_url)
+    gate = asyncio.Event()
+    in_flight_phone, queued_phone = unique_phone(), unique_phone()
+    fake_twilio.plan(in_flight_phone, Gate(gate))  # stored at once, answered when opened
+    settings = notifier_settings(
+        kafka_bootstrap, url, fake_twilio,
+        provider_timeout_seconds=2.5,  # the dead process's lease lasts 2 * 2.5 + 5 s
+        notifier_send_concurrency=1,  # the second request waits behind the first
+        notifier_sweep_interval_seconds=0.3, notifier_sweep_idle_seconds=0.5,
+    )
+    found = RECONCILIATIONS.labels("found")._value.get()
+    swept = SWEPT._value.get()
+    in_flight, queued = notify_envelope(in_flight_phone), notify_envelope(queued_phone)
+    first = await start_notifier(settings)
+    try:
+        last = 0
+        for envelope in (in_flight, queued):
+            last = await produce_to(producer, topics.NOTIFY_REQUESTED, 0,
+                                    envelope.data["conversation_id"], envelope)
+
+        async def posted_and_committed() -> bool:
+            committed = await committed_offset(kafka_bootstrap, settings.notifier_consumer_group,
+                                               topics.NOTIFY_REQUESTED, 0)
+            return bool(fake_twilio.posts_to(in_flight_phone)) and committed > last
+
+        await eventually(posted_and_committed, what="provider call in flight, offsets committed")
+    finally:
+        await first.kill()
+    second = await start_notifier(settings)
+    try:
+        gate.set()  # the provider's late answer goes to a dead connection
+        for envelope in (queued, in_flight):
+            await statuses.wait_for(envelope.data["notification_id"], "sent")
+        [message] = fake_twilio.messages_to(in_flight_phone)
+        row = await second.row(in_flight.data["notification_id"])
+        assert row["provider_message_id"] == message["sid"]  # found at the provider...
+        assert len(fake_twilio.posts_to(in_flight_phone)) == 1  # ...not sent again
+        assert len(fake_twilio.posts_to(queued_phone)) == 1  # never tried: sent at restart
+        assert RECONCILIATIONS.labels("found")._value.get() == found + 1
+        assert SWEPT._value.get() >= swept + 1  # its lease outlived the startup pass
+        unsettled = await second.pool.fetchval(
+            "SELECT count(*) FROM notifier.notifications WHERE status <> 'sent'")
+        assert unsettled == 0
+    finally:
+        await second.stop()

@@ -1,0 +1,105 @@
+"""Moving a ledger row forward on real PostgreSQL: one conditional UPDATE, the
+delivery.status event in the same transaction, nothing written when it is no progress,
+and never backwards even when moves race."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import random
+
+import asyncpg
+import orjson
+import pytest
+from relais_notifier.adapters import ledger
+from relais_notifier.adapters.ledger import NewNotification
+from relais_notifier.domain.status import advances
+from relais_notifier.state import advance, advance_in
+from relais_shared.ids import new_id
+
+from tests.conftest import unique_phone
+from tests.integration.notifier.support import SMS_FROM, create_database
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+async def db(database_url: str):
+    pool = await asyncpg.create_pool(await create_database(database_url), min_size=1, max_size=8)
+    yield pool
+    await pool.close()
+
+
+async def written(db, status: str = "sending", sid: str | None = None) -> str:
+    new = NewNotification(
+        notification_id=new_id(), dedupe_key="ack:" + new_id(), site_id="demo",
+        conversation_id=new_id(), correlation_id=new_id(), kind="ack", channel="sms",
+        address=unique_phone(), sender=SMS_FROM, lang="fr", body="Relais: test",
+    )
+    async with db.acquire() as conn:
+        await ledger.insert(conn, new, status)
+        if sid:
+            await ledger.fill_message_id(conn, new.notification_id, sid)
+    return new.notification_id
+
+
+async def events(db, nid: str) -> list[dict]:
+    rows = await db.fetch(
+        "SELECT payload FROM notifier.outbox WHERE key = $1 ORDER BY id", nid)
+    return [orjson.loads(r["payload"])["data"] for r in rows]
+
+
+async def test_a_move_forward_writes_the_row_and_its_event_together(db):
+    nid = await written(db)
+    assert await advance(db, nid, "sent", provider_message_id="SM1" + nid[-8:])
+    row = await db.fetchrow("SELECT * FROM notifier.notifications WHERE notification_id = $1",
+                            nid)
+    assert row["status"] == "sent" and row["sent_at"] is not None
+    assert row["lease_until"] is None and row["in_doubt"] is False
+    [event] = await events(db, nid)
+    assert (event["status"], event["provider_message_id"]) == ("sent", "SM1" + nid[-8:])
+
+
+async def test_no_progress_writes_nothing(db):
+    nid = await written(db, "delivered", sid="SM2" + new_id()[-8:])
+    before = await db.fetchrow(
+        "SELECT xmin::text AS version, updated_at FROM notifier.notifications"
+        " WHERE notification_id = $1", nid)
+    for stale in ("queued", "sent", "delivered", "undelivered"):
+        assert not await advance(db, nid, stale)
+    after = await db.fetchrow(
+        "SELECT xmin::text AS version, updated_at FROM notifier.notifications"
+        " WHERE notification_id = $1", nid)
+    assert after == before and await events(db, nid) == []
+
+
+async def test_a_stale_move_still_keeps_a_message_id_the_row_lacked(db):
+    nid = await written(db, "failed")
+    async with db.acquire() as conn, conn.transaction():
+        move = await advance_in(conn, nid, "delivered", provider_message_id="SM3" + nid[-8:])
+    assert move is not None and not move.advanced
+    assert await db.fetchval("SELECT provider_message_id FROM notifier.notifications"
+                             " WHERE notification_id = $1", nid) == "SM3" + nid[-8:]
+    assert await events(db, nid) == []
+
+
+async def test_an_unknown_notification_is_none(db):
+    async with db.acquire() as conn, conn.transaction():
+        assert await advance_in(conn, new_id(), "delivered") is None
+
+
+async def test_racing_moves_never_go_backwards_and_each_state_is_emitted_once(db):
+    rng = random.Random(11)
+    states = ["sent", "delivered", "read", "undelivered", "failed", "sent", "delivered"] * 3
+    for _ in range(5):
+        nid = await written(db)
+        order = states[:]
+        rng.shuffle(order)
+        results = await asyncio.gather(*(advance(db, nid, s) for s in order))
+        emitted = [e["status"] for e in await events(db, nid)]
+        assert sum(results) == len(emitted) and len(set(emitted)) == len(emitted)
+        path = ["sending", *emitted]
+        assert all(advances(a, b) for a, b in itertools.pairwise(path)), path
+        final = await db.fetchval(
+            "SELECT status FROM notifier.notifications WHERE notification_id = $1", nid)
+        assert final == path[-1]
