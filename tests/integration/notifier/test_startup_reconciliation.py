@@ -154,7 +154,7 @@ async def test_a_notifier_killed_mid_send_after_its_offsets_committed_sends_each
     fake_twilio.plan(in_flight_phone, Gate(gate))  # stored at once, answered when opened
     settings = notifier_settings(
         kafka_bootstrap, url, fake_twilio,
-        provider_timeout_seconds=2.5,  # the dead process's lease lasts 2 * 2.5 + 5 s
+        provider_timeout_seconds=4.0,  # the dead process's lease lasts 2 * 4 + 5 s
         notifier_send_concurrency=1,  # the second request waits behind the first
         notifier_sweep_interval_seconds=0.3, notifier_sweep_idle_seconds=0.5,
     )
@@ -174,6 +174,8 @@ async def test_a_notifier_killed_mid_send_after_its_offsets_committed_sends_each
             return bool(fake_twilio.posts_to(in_flight_phone)) and committed > last
 
         await eventually(posted_and_committed, what="provider call in flight, offsets committed")
+        row = await first.row(in_flight.data["notification_id"])
+        assert row["status"] == "sending" and row["in_doubt"]  # killed while waiting for it
     finally:
         await first.kill()
     second = await start_notifier(settings)
