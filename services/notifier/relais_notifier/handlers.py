@@ -61,7 +61,7 @@ async def _hand_over(ctx: NotifierContext, notification_id: str, lane: str) -> N
     """The row is committed `sending`: the send pool takes it from here (the offset may
     commit); a stopping pool leaves it to the next start."""
     if not await ctx.sends.submit(notification_id, lane):
-        log.info("send_left_for_restart")
+        log.info("send_left_for_restart", notification_id=notification_id)
 
 
 async def handle_notify_requested(ctx: NotifierContext, delivery: Delivery) -> None:
