@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from relais_shared.logging import configure_logging, get_logger
 from relais_shared.process import http_server, run_until_signalled
 
-from .adapters.callbacks import RetryPolicy, SignedCallbackClient
+from .adapters.callbacks import MAX_IN_FLIGHT, RetryPolicy, SignedCallbackClient
 from .adapters.intake_webhooks import HttpWebhookSender
 from .adapters.journal import MessageJournal
 from .adapters.smtp_sink import SmtpSink
@@ -90,7 +90,7 @@ def build_runtime(settings: SandboxSettings) -> SandboxRuntime:
     http = httpx.AsyncClient(
         trust_env=False,
         follow_redirects=False,
-        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        limits=httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=MAX_IN_FLIGHT),
         timeout=httpx.Timeout(settings.sandbox_callback_timeout_s, pool=60.0),
     )
     callbacks = SignedCallbackClient(

@@ -23,6 +23,12 @@ class RetryPolicy:
     timeout: float = 10.0
 
 
+# Callbacks in flight at once. Waiting callbacks queue here, not in httpcore's connection
+# pool, whose request assignment is quadratic in the queue: thousands of queued
+# callbacks under load made the sandbox burn a core on bookkeeping.
+MAX_IN_FLIGHT = 32
+
+
 @dataclass(frozen=True)
 class CallbackResult:
     outcome: CallbackOutcome  # ok (2xx/3xx), rejected (4xx, not retried), gave_up
@@ -44,6 +50,7 @@ class SignedCallbackClient:
         self._token = auth_token
         self._policy = policy
         self._sleep = sleep
+        self._slots = asyncio.Semaphore(MAX_IN_FLIGHT)
 
     async def post(self, url: str, params: list[tuple[str, str]]) -> CallbackResult:
         headers = {
@@ -55,9 +62,10 @@ class SignedCallbackClient:
         status: int | None = None
         for attempt in range(1, self._policy.attempts + 1):
             try:
-                response = await self._http.post(
-                    url, content=content, headers=headers, timeout=self._policy.timeout
-                )
+                async with self._slots:
+                    response = await self._http.post(
+                        url, content=content, headers=headers, timeout=self._policy.timeout
+                    )
             except (
                 httpx.TransportError
             ):  # connection refused/reset, timeouts: the receiver may recover
