@@ -11,8 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import asyncpg
-import httpx
 from aiokafka import AIOKafkaProducer
 from relais_shared import topics
 from relais_shared.db import create_pool
@@ -23,7 +23,7 @@ from relais_shared.outbox import OutboxRelay
 from relais_shared.process import http_server, run_until_signalled
 
 from .adapters.ledger import SCHEMA
-from .adapters.sms import SmsProvider, TwilioSmsProvider
+from .adapters.sms import SmsProvider, TwilioSmsProvider, provider_session
 from .api import StartupGate, build_app
 from .dispatch import Dispatcher, DispatchPolicy
 from .handlers import HANDLERS, NotifierContext
@@ -54,7 +54,7 @@ class NotifierRuntime:
     settings: NotifierSettings
     pool: asyncpg.Pool
     producer: AIOKafkaProducer
-    http: httpx.AsyncClient
+    http: aiohttp.ClientSession
     relay: OutboxRelay
     dispatcher: Dispatcher
     sends: SendPool
@@ -62,7 +62,7 @@ class NotifierRuntime:
 
     async def close(self) -> None:
         self.relay.stop()
-        await self.http.aclose()
+        await self.http.close()
         await self.producer.stop()
         await self.pool.close()
 
@@ -87,12 +87,6 @@ def send_pool_policy(settings: NotifierSettings) -> SendPoolPolicy:
     )
 
 
-def provider_timeout(settings: NotifierSettings) -> httpx.Timeout:
-    return httpx.Timeout(
-        settings.provider_timeout_seconds, connect=min(5.0, settings.provider_timeout_seconds)
-    )
-
-
 async def build_runtime(
     settings: NotifierSettings, *, provider: SmsProvider | None = None
 ) -> NotifierRuntime:
@@ -101,7 +95,7 @@ async def build_runtime(
     pool = await create_pool(settings.database_url, max_size=settings.db_pool_max)
     producer = make_producer(settings.kafka_bootstrap, client_id=CLIENT_ID)
     await producer.start()
-    http = httpx.AsyncClient(timeout=provider_timeout(settings))
+    http = provider_session(settings.provider_timeout_seconds)
     sms = provider or TwilioSmsProvider(
         http,
         base_url=settings.sms_api_base,

@@ -6,12 +6,13 @@ import random
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import aiohttp
 import httpx
 from fastapi import FastAPI
 from relais_shared.logging import configure_logging, get_logger
 from relais_shared.process import http_server, run_until_signalled
 
-from .adapters.callbacks import MAX_IN_FLIGHT, RetryPolicy, SignedCallbackClient
+from .adapters.callbacks import RetryPolicy, SignedCallbackClient, callback_session
 from .adapters.intake_webhooks import HttpWebhookSender
 from .adapters.journal import MessageJournal
 from .adapters.smtp_sink import SmtpSink
@@ -38,7 +39,8 @@ class SandboxRuntime:
     phone: PatientPhone
     mail: MailSink
     smtp: SmtpSink | None
-    http: httpx.AsyncClient
+    callback_http: aiohttp.ClientSession  # status callbacks (the hot path)
+    http: httpx.AsyncClient  # the patient phone's webhooks to intake
     app: FastAPI
 
     async def start_smtp(self) -> bool:
@@ -50,6 +52,7 @@ class SandboxRuntime:
         if self.smtp is not None:
             await self.smtp.stop()
         await self.service.close()
+        await self.callback_http.close()
         await self.http.aclose()
 
 
@@ -85,16 +88,16 @@ def build_runtime(settings: SandboxSettings) -> SandboxRuntime:
         journal = MessageJournal(settings.sandbox_store_path, settings.sandbox_max_messages)
         store.load(journal.load())
         log.info("history_loaded", messages=len(store))
-    # Callbacks go to local/compose services: an HTTP(S)_PROXY from the environment must not
-    # capture them.
+    # Webhooks and callbacks go to local/compose services: an HTTP(S)_PROXY from the
+    # environment must not capture them.
     http = httpx.AsyncClient(
         trust_env=False,
         follow_redirects=False,
-        limits=httpx.Limits(max_connections=MAX_IN_FLIGHT, max_keepalive_connections=MAX_IN_FLIGHT),
-        timeout=httpx.Timeout(settings.sandbox_callback_timeout_s, pool=60.0),
+        timeout=httpx.Timeout(settings.sandbox_webhook_timeout_s),
     )
+    callback_http = callback_session()
     callbacks = SignedCallbackClient(
-        http,
+        callback_http,
         settings.twilio_auth_token,
         RetryPolicy(
             attempts=settings.sandbox_callback_attempts,
@@ -137,7 +140,7 @@ def build_runtime(settings: SandboxSettings) -> SandboxRuntime:
         else None
     )
     app = create_app(service, phone, mail, smtp, sse_heartbeat_s=settings.sandbox_sse_heartbeat_s)
-    return SandboxRuntime(settings, service, phone, mail, smtp, http, app)
+    return SandboxRuntime(settings, service, phone, mail, smtp, callback_http, http, app)
 
 
 async def main() -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import httpx
 import pytest
 from relais_notifier.adapters.fake_sms import FakeSmsProvider
-from relais_notifier.adapters.sms import TwilioSmsProvider
+from relais_notifier.adapters.sms import TwilioSmsProvider, provider_session
 from relais_notifier.domain.sms import (
     Accepted,
     Ambiguous,
@@ -30,7 +29,7 @@ class Twilio:
 
     def __init__(self, fake_twilio) -> None:
         self.server = fake_twilio
-        self.client = httpx.AsyncClient(timeout=httpx.Timeout(0.5))
+        self.client = provider_session(0.5)
         self.provider = TwilioSmsProvider(self.client, base_url=fake_twilio.base_url,
                                           account_sid=fake_twilio.account_sid,
                                           auth_token=fake_twilio.auth_token)
@@ -57,7 +56,7 @@ async def subject(request, fake_twilio):
         return
     twilio = Twilio(fake_twilio)
     yield twilio
-    await twilio.client.aclose()
+    await twilio.client.close()
 
 
 def sms(to: str, body: str = "Relais: test") -> OutboundSms:
@@ -99,7 +98,7 @@ async def test_a_failed_lookup_raises_rather_than_answering_nothing():
     fake = FakeSmsProvider(lookups_fail=True)
     with pytest.raises(ProviderUnavailable):
         await fake.find_messages(to="+33600000000", sent_since=TODAY)
-    async with httpx.AsyncClient() as client:
+    async with provider_session(5.0) as client:
         unreachable = TwilioSmsProvider(client, base_url="http://127.0.0.1:9",
                                         account_sid="AC" + "0" * 32, auth_token="x")
         with pytest.raises(ProviderUnavailable):

@@ -45,6 +45,17 @@ async def test_sent_then_delivered_arrive_signed_and_valid(sandbox, client, rece
     ]
 
 
+async def test_an_escaped_callback_url_is_posted_exactly_as_signed(sandbox, client, receiver):
+    # The notifier percent-encodes the notification id; a client that normalised the URL
+    # (%3A -> ':') would post to a URL other than the one it signed.
+    message = await send(client, sandbox, receiver, unique_phone(), "n%3A5%2Fa%20b")
+    callbacks = await eventually(
+        lambda: len(receiver.for_sid(message["sid"])) >= 2 and receiver.for_sid(message["sid"])
+    )
+    assert all(c.url == receiver.url("n%3A5%2Fa%20b") for c in callbacks)
+    assert all(c.signature_valid for c in callbacks)
+
+
 async def test_reserved_number_ends_undelivered_with_error_code_30003(sandbox, client, receiver):
     message = await send(client, sandbox, receiver, "+33600000003", "n-2")
     callbacks = await eventually(

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import date
 from typing import Any, Protocol
+from urllib.parse import urlencode
 
-import httpx
+import aiohttp
+from yarl import URL
 
 from ..domain.reconcile import parse_provider_date
 from ..domain.sms import (
@@ -19,6 +23,12 @@ from ..domain.sms import (
     classify_refusal,
 )
 
+# Connections to the provider at once: above the send pool's concurrency plus lookups.
+MAX_CONNECTIONS = 100
+# Below uvicorn's 5 s keep-alive (the sandbox, test fakes): we drop an idle connection
+# before the server closes it under a request, which would make that send ambiguous.
+KEEPALIVE_S = 4.0
+
 
 class SmsProvider(Protocol):
     async def send(self, message: OutboundSms) -> SendResult:
@@ -30,9 +40,41 @@ class SmsProvider(Protocol):
         ...
 
 
-def _error_code(response: httpx.Response) -> str | None:
+def provider_session(timeout_seconds: float) -> aiohttp.ClientSession:
+    """The HTTP session for the provider; create and close it inside the running event loop.
+
+    Timeouts are per phase, not for the whole call: getting a connection (pool wait and
+    connect) within `timeout_seconds`, the TCP connect itself within 5 s at most, then each
+    read of the answer within `timeout_seconds`.
+    """
+    return aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=MAX_CONNECTIONS, keepalive_timeout=KEEPALIVE_S),
+        timeout=aiohttp.ClientTimeout(
+            total=None,
+            connect=timeout_seconds,
+            sock_connect=min(5.0, timeout_seconds),
+            sock_read=timeout_seconds,
+        ),
+        trust_env=False,
+        cookie_jar=aiohttp.DummyCookieJar(),
+    )
+
+
+def send_failure(exc: BaseException) -> NotSent | Ambiguous:
+    """What a send request that got no HTTP answer means: only a connection never made
+    proves the provider does not have the message."""
+    if isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ConnectionTimeoutError):
+        # Refused, unresolvable, TLS handshake failed, or no connection within the timeout
+        # (pool wait included): the request never left.
+        return NotSent(type(exc).__name__)
+    # Read timeouts, a dropped or reset connection, a broken answer: the provider may have
+    # the message. (aiohttp never resends a POST by itself: POST is not idempotent.)
+    return Ambiguous(type(exc).__name__)
+
+
+def _error_code(body: bytes) -> str | None:
     try:
-        payload = response.json()
+        payload = json.loads(body)
     except ValueError:
         return None
     code = payload.get("code") if isinstance(payload, dict) else None
@@ -59,7 +101,7 @@ class TwilioSmsProvider:
 
     def __init__(
         self,
-        client: httpx.AsyncClient,
+        client: aiohttp.ClientSession,
         *,
         base_url: str,
         account_sid: str,
@@ -68,8 +110,12 @@ class TwilioSmsProvider:
     ) -> None:
         self._client = client
         self._base = base_url.rstrip("/")
-        self._auth = httpx.BasicAuth(account_sid, auth_token)
-        self._messages_url = f"{self._base}/2010-04-01/Accounts/{account_sid}/Messages.json"
+        credentials = base64.b64encode(f"{account_sid}:{auth_token}".encode()).decode()
+        self._auth = {"Authorization": f"Basic {credentials}"}
+        self._send_headers = {**self._auth, "Content-Type": "application/x-www-form-urlencoded"}
+        self._messages_url = URL(
+            f"{self._base}/2010-04-01/Accounts/{account_sid}/Messages.json", encoded=True
+        )
         self._max_pages = max_pages
 
     async def send(self, message: OutboundSms) -> SendResult:
@@ -80,20 +126,23 @@ class TwilioSmsProvider:
             "StatusCallback": message.status_callback,
         }
         try:
-            response = await self._client.post(self._messages_url, data=form, auth=self._auth)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            # No connection was made: the request never left.
-            return NotSent(type(exc).__name__)
-        except httpx.TransportError as exc:
-            # Read/write timeouts, a dropped connection: the provider may have it.
-            return Ambiguous(type(exc).__name__)
-        if response.is_success:
+            async with self._client.post(
+                self._messages_url,
+                data=urlencode(form).encode(),
+                headers=self._send_headers,
+                allow_redirects=False,
+            ) as response:
+                status = response.status
+                body = await response.read()
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            return send_failure(exc)
+        if 200 <= status < 300:
             try:
-                sid = response.json().get("sid")
+                sid = json.loads(body).get("sid")
             except (ValueError, AttributeError):
                 sid = None
             return Accepted(sid if isinstance(sid, str) else None)
-        return classify_refusal(response.status_code, _error_code(response))
+        return classify_refusal(status, _error_code(body))
 
     async def find_messages(self, *, to: str, sent_since: date) -> list[ProviderMessage]:
         found: dict[str, ProviderMessage] = {}
@@ -108,20 +157,21 @@ class TwilioSmsProvider:
         return list(found.values())
 
     async def _list(self, params: dict[str, str], *, pages: int) -> list[ProviderMessage]:
-        url: str | None = self._messages_url
-        query: dict[str, str] | None = params
+        url: URL | None = self._messages_url.with_query(params)
         messages: list[ProviderMessage] = []
         for _ in range(pages):
             if url is None:
                 break
             try:
-                response = await self._client.get(url, params=query, auth=self._auth)
-            except httpx.TransportError as exc:
+                async with self._client.get(url, headers=self._auth) as response:
+                    status = response.status
+                    body = await response.read()
+            except (aiohttp.ClientError, TimeoutError) as exc:
                 raise ProviderUnavailable(type(exc).__name__) from exc
-            if not response.is_success:
-                raise ProviderUnavailable(f"http_{response.status_code}")
+            if not 200 <= status < 300:
+                raise ProviderUnavailable(f"http_{status}")
             try:
-                payload = response.json()
+                payload = json.loads(body)
             except ValueError as exc:
                 raise ProviderUnavailable("invalid JSON") from exc
             items = payload.get("messages") if isinstance(payload, dict) else None
@@ -129,6 +179,10 @@ class TwilioSmsProvider:
                 raise ProviderUnavailable("no messages list")
             messages += [m for m in map(_message, items) if m is not None]
             next_uri = payload.get("next_page_uri")
-            url = f"{self._base}{next_uri}" if isinstance(next_uri, str) and next_uri else None
-            query = None  # the next page's URI carries its own query
+            # The next page's URI carries its own query, escaped by the provider: sent as is.
+            url = (
+                URL(f"{self._base}{next_uri}", encoded=True)
+                if isinstance(next_uri, str) and next_uri
+                else None
+            )
         return messages
