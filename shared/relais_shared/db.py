@@ -4,9 +4,10 @@ and the per-service numbered migrations runner."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncpg
@@ -23,35 +24,47 @@ async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asy
     return pool
 
 
-# The connection of the partition batch the current task works in, if any.
-_BATCH: ContextVar[asyncpg.Connection | None] = ContextVar("relais_batch_connection", default=None)
+@dataclass
+class _Unit:
+    conn: asyncpg.Connection
+    after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+
+# The unit of work the current task writes in, if any.
+_UNIT: ContextVar[_Unit | None] = ContextVar("relais_unit_of_work", default=None)
 
 
 @asynccontextmanager
 async def transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
-    """One event's unit of work: all of it is written, or none of it.
+    """A unit of work: all of it is written, or none of it.
 
-    Inside `batch_transaction` it joins the batch's transaction (an error aborts the
-    whole batch, which the consumer runner then redoes one event per transaction);
-    elsewhere it is a pooled connection's own transaction.
+    A `transaction()` opened inside another one joins it and the outermost commits —
+    an event's inside its partition batch's (the consumer runner's `batch_scope`), a
+    helper's inside its handler's. Hooks given to `after_commit` run once it committed.
     """
-    conn = _BATCH.get()
-    if conn is not None:
-        yield conn
+    unit = _UNIT.get()
+    if unit is not None:
+        yield unit.conn
         return
-    async with pool.acquire() as conn, conn.transaction():
-        yield conn
-
-
-@asynccontextmanager
-async def batch_transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
-    """A partition batch's one transaction, which the `transaction()`s of its events join."""
-    async with pool.acquire() as conn, conn.transaction():
-        token = _BATCH.set(conn)
+    async with pool.acquire() as conn:
+        unit = _Unit(conn)
+        token = _UNIT.set(unit)
         try:
-            yield conn
+            async with conn.transaction():
+                yield conn
         finally:
-            _BATCH.reset(token)
+            _UNIT.reset(token)
+    for hook in unit.after_commit:
+        await hook()
+
+
+def after_commit(hook: Callable[[], Awaitable[None]]) -> None:
+    """Run `hook` once the enclosing unit of work has committed (never if it rolls back):
+    for effects outside the database, e.g. handing a committed notification to senders."""
+    unit = _UNIT.get()
+    if unit is None:
+        raise RuntimeError("after_commit outside a db.transaction()")
+    unit.after_commit.append(hook)
 
 
 def migration_files(directory: Path) -> list[tuple[int, Path]]:

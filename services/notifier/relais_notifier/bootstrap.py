@@ -14,8 +14,7 @@ from typing import Any
 import aiohttp
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from relais_shared import topics
-from relais_shared.db import create_pool
+from relais_shared import db, topics
 from relais_shared.kafka.producer import make_producer
 from relais_shared.kafka.runner import ConsumerRunner, Handler, RetryPolicy
 from relais_shared.logging import configure_logging, get_logger
@@ -92,7 +91,7 @@ async def build_runtime(
 ) -> NotifierRuntime:
     """Connect everything (no consuming yet). `provider` replaces the Twilio client in tests."""
     configure_logging(settings.log_level, settings.log_format, service=CLIENT_ID)
-    pool = await create_pool(settings.database_url, max_size=settings.db_pool_max)
+    pool = await db.create_pool(settings.database_url, max_size=settings.db_pool_max)
     producer = make_producer(settings.kafka_bootstrap, client_id=CLIENT_ID)
     await producer.start()
     http = provider_session(settings.provider_timeout_seconds)
@@ -132,6 +131,9 @@ def build_consumer(runtime: NotifierRuntime) -> ConsumerRunner:
             base_seconds=runtime.settings.retry_base_seconds,
             max_seconds=runtime.settings.retry_max_seconds,
         ),
+        # Handlers write through db.transaction and hand sends over after the commit:
+        # a partition batch is one transaction.
+        batch_scope=functools.partial(db.transaction, runtime.pool),
     )
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
+from relais_shared import db
 from relais_shared.ids import new_id
 from relais_shared.logging import get_logger
 from structlog.contextvars import bound_contextvars
@@ -71,7 +72,7 @@ class Dispatcher:
         decided without the provider: `suppressed`, `expired`, or `failed` with the
         `refuse` code), or `duplicate` when another notification holds its dedupe key.
         """
-        async with self._pool.acquire() as conn, conn.transaction():
+        async with db.transaction(self._pool) as conn:  # joins the handler's, if any
             status = "sending"
             if refuse is not None:
                 status = "failed"

@@ -7,13 +7,14 @@ time the patient said them.
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import asyncpg
-from relais_shared import topics
+from relais_shared import db, topics
 from relais_shared.errors import InvalidMessage, Retryable
 from relais_shared.events import ContactReceived, NotifyRequested, ProviderCallback
 from relais_shared.kafka.runner import Delivery
@@ -101,15 +102,16 @@ async def handle_notify_requested(ctx: NotifierContext, delivery: Delivery) -> N
         # A channel without a delivery adapter yet ends as `failed` (the router shows it),
         # recorded like any other request rather than filling the DLQ with acks.
         refuse = None if request.channel in SUPPORTED_CHANNELS else UNSUPPORTED_CHANNEL
+        # One lane per conversation: emergency guidance requested before an ack reaches
+        # the provider first.
+        lane = request.conversation_id or request.address
         try:
-            status = await ctx.dispatcher.admit(new, refuse=refuse)
+            async with db.transaction(ctx.pool):
+                if await ctx.dispatcher.admit(new, refuse=refuse) == "sending":
+                    db.after_commit(functools.partial(
+                        _hand_over, ctx, request.notification_id, lane))
         except TRANSIENT_DB_ERRORS as exc:
             raise Retryable(type(exc).__name__) from exc
-        if status == "sending":
-            # One lane per conversation: emergency guidance requested before an ack
-            # reaches the provider first.
-            lane = request.conversation_id or request.address
-            await _hand_over(ctx, request.notification_id, lane)
 
 
 def _site_sender(request: NotifyRequested, default: str) -> str:
@@ -129,7 +131,7 @@ async def handle_provider_callback(ctx: NotifierContext, delivery: Delivery) -> 
             log.info("callback_ignored", provider=callback.provider, status=callback.status)
             return
         try:
-            async with ctx.pool.acquire() as conn, conn.transaction():
+            async with db.transaction(ctx.pool) as conn:
                 move = await advance_in(
                     conn,
                     callback.notification_id,
@@ -169,7 +171,7 @@ async def handle_contact_received(ctx: NotifierContext, delivery: Delivery) -> N
     with bound_contextvars(contact_id=contact.contact_id, event_id=delivery.envelope.id):
         try:
             reply_kind: str | None = None
-            async with ctx.pool.acquire() as conn, conn.transaction():
+            async with db.transaction(ctx.pool) as conn:
                 if contact.kind in ("opt_out", "opt_in"):
                     changed = await suppressions.record(
                         conn, site_id, address,
@@ -188,15 +190,16 @@ async def handle_contact_received(ctx: NotifierContext, delivery: Delivery) -> N
                     conn, address, HELP_REPLY, HELP_REPLY_EVERY_SECONDS
                 ):
                     reply_kind = HELP_REPLY
-            nid = confirmation_id(contact)
-            if reply_kind is not None and textable:
-                await ctx.dispatcher.admit(_confirmation(ctx, contact, site_id, reply_kind, nid))
-            async with ctx.pool.acquire() as conn:
+                nid = confirmation_id(contact)
+                if reply_kind is not None and textable:
+                    await ctx.dispatcher.admit(
+                        _confirmation(ctx, contact, site_id, reply_kind, nid))
                 row = await ledger.get(conn, nid)  # also a redelivery's unfinished reply
+                if row is not None and row.status == "sending":
+                    # no conversation: the address's lane
+                    db.after_commit(functools.partial(_hand_over, ctx, nid, row.address))
         except TRANSIENT_DB_ERRORS as exc:
             raise Retryable(type(exc).__name__) from exc
-        if row is not None and row.status == "sending":
-            await _hand_over(ctx, nid, row.address)  # no conversation: the address's lane
 
 
 def _confirmation(

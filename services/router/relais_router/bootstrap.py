@@ -8,8 +8,7 @@ from pathlib import Path
 
 import asyncpg
 from aiokafka import AIOKafkaProducer
-from relais_shared import topics
-from relais_shared.db import batch_transaction, create_pool
+from relais_shared import db, topics
 from relais_shared.kafka.producer import make_producer
 from relais_shared.kafka.runner import ConsumerRunner
 from relais_shared.logging import configure_logging
@@ -37,7 +36,7 @@ class RouterRuntime:
 
 async def build_runtime(settings: RouterSettings, client_id: str) -> RouterRuntime:
     configure_logging(settings.log_level, settings.log_format, service=client_id)
-    pool = await create_pool(settings.database_url, max_size=settings.db_pool_max)
+    pool = await db.create_pool(settings.database_url, max_size=settings.db_pool_max)
     producer = make_producer(settings.kafka_bootstrap, client_id=client_id)
     await producer.start()
     relay = OutboxRelay(settings.database_url, SCHEMA, producer)
@@ -55,5 +54,5 @@ def build_consumer(runtime: RouterRuntime) -> ConsumerRunner:
         dlq_producer=runtime.producer,
         client_id="router-worker",
         # The handlers only write to the database: a partition batch is one transaction.
-        batch_scope=functools.partial(batch_transaction, runtime.pool),
+        batch_scope=functools.partial(db.transaction, runtime.pool),
     )

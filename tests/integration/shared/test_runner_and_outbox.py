@@ -219,7 +219,7 @@ async def test_a_batch_commits_once_and_an_invalid_event_is_redone_alone(
     runner = ConsumerRunner(
         bootstrap=kafka_bootstrap, group_id="g-" + run, topics=[topic], handlers={topic: handler},
         dlq_producer=producer, client_id="test", retry=RetryPolicy(base_seconds=0.1),
-        batch_scope=functools.partial(db.batch_transaction, pool),
+        batch_scope=functools.partial(db.transaction, pool),
     )
     redone = REDONE.labels(topic)._value.get()
     task = asyncio.create_task(runner.run())
