@@ -250,3 +250,34 @@ async def test_a_batch_commits_once_and_an_invalid_event_is_redone_alone(
         await dlq.stop()
     assert len(found) == 1
     assert dict(found[0].headers)["dlq.reason"] == b"code 15 is poison"
+
+
+async def test_a_nested_transaction_joins_and_after_commit_runs_only_once_committed(
+    fresh_database_url,
+):
+    pool = await asyncpg.create_pool(fresh_database_url, min_size=1, max_size=2)
+    await pool.execute("CREATE TABLE rows (n int)")
+    ran: list[str] = []
+
+    async def note(what: str) -> None:
+        ran.append(what)
+
+    try:
+        async with db.transaction(pool) as outer:
+            async with db.transaction(pool) as inner:
+                assert inner is outer  # joined, not a second connection
+                await inner.execute("INSERT INTO rows VALUES (1)")
+                db.after_commit(functools.partial(note, "committed"))
+            assert ran == []  # the inner block's end is not a commit
+        assert ran == ["committed"]
+        with pytest.raises(RuntimeError, match="rolled back"):
+            async with db.transaction(pool) as conn:
+                await conn.execute("INSERT INTO rows VALUES (2)")
+                db.after_commit(functools.partial(note, "must not run"))
+                raise RuntimeError("rolled back")
+        assert ran == ["committed"]
+        assert await pool.fetchval("SELECT array_agg(n) FROM rows") == [1]
+        with pytest.raises(RuntimeError, match="outside"):
+            db.after_commit(functools.partial(note, "nowhere"))
+    finally:
+        await pool.close()
