@@ -18,8 +18,17 @@ log = get_logger(__name__)
 _MIGRATION = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """What a pooled connection needs on its way back: asyncpg has already rolled back an
+    unfinished transaction and dropped listeners. Nothing else: pool connections never hold
+    session state (LISTEN and session advisory locks live on dedicated connections: the
+    outbox relay's, migrations'), so the default RESET ALL/UNLISTEN/unlock round trip on
+    every release is saved."""
+
+
 async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
-    pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size)
+    pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size,
+                                     reset=_keep_session)
     assert pool is not None
     return pool
 
