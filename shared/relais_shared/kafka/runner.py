@@ -15,10 +15,9 @@ rebalance completes. In-flight work is bounded by `max_batch` per partition.
 
 With a `batch_scope` (e.g. `functools.partial(db.transaction, pool)`), a partition's
 batch runs in one database transaction: the handlers' `db.transaction()`s join it and it
-commits once
-(one commit, one round trip less per statement group, one NOTIFY). If any event of
-the batch is invalid or asks for a retry, the whole transaction is rolled back and the
-batch is handled again one event per transaction, exactly as without a batch scope
+commits once (one commit and one NOTIFY per batch, no BEGIN/COMMIT per event). If any
+event of the batch is invalid or asks for a retry, the whole transaction is rolled back
+and the batch is handled again one event per transaction, exactly as without a batch scope
 (dead letters, retries and offsets as above). Handlers run that way must write only
 through `db.transaction()` and defer effects outside the database with
 `db.after_commit` (a provider call cannot be rolled back); their metrics and logs may
