@@ -97,5 +97,8 @@ async def fresh_database_url(database_url: str) -> str:
 
 
 def unique_phone() -> str:
-    """A French mobile number no other test uses (E.164)."""
-    return f"+336{uuid.uuid4().int % 10**8:08d}"
+    """A metropolitan French mobile number no other test uses (E.164). Not in the overseas
+    ranges of the shared plan (0639…, 069…): typed nationally ("06…") those are read as
+    Mayotte's, the Antilles' or Réunion's numbers, not as this one."""
+    n = uuid.uuid4().int
+    return f"+336{'1245678'[n % 7]}{(n // 7) % 10**7:07d}"

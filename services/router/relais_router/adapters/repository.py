@@ -353,17 +353,15 @@ async def team_sla(conn: asyncpg.Connection, site_id: str, team: str) -> dict[st
 async def advance_delivery(
     conn: asyncpg.Connection, notification_id: uuid.UUID, status: str, provider_code: str | None
 ) -> bool:
-    """Move an outbound message's delivery state forward only (callbacks arrive out of order)."""
-    current = await conn.fetchval(
-        "SELECT delivery_status FROM router.messages WHERE notification_id = $1 FOR UPDATE",
-        notification_id,
-    )
-    if current is not None and DELIVERY_RANK.get(status, 0) <= DELIVERY_RANK.get(current, -1):
-        return False
+    """Move an outbound message's delivery state forward only (callbacks arrive out of order):
+    one conditional UPDATE, re-checked on the locked row by PostgreSQL."""
+    rank = DELIVERY_RANK.get(status, 0)
+    as_far = [state for state, r in DELIVERY_RANK.items() if r >= rank]
     result = await conn.execute(
         "UPDATE router.messages SET delivery_status = $2, provider_code = $3, updated_at = now()"
-        " WHERE notification_id = $1",
-        notification_id, status, provider_code,
+        " WHERE notification_id = $1"
+        " AND (delivery_status IS NULL OR delivery_status <> ALL($4::text[]))",
+        notification_id, status, provider_code, as_far,
     )
     return result.endswith(" 1")
 
