@@ -71,6 +71,7 @@ class DirectoryCache:
         self.history_days = history_days
         self.history_ttl = history_ttl
         self._sites: dict[str, Site] = {}
+        self._by_id: dict[str, tuple[Site, int]] = {}  # site id -> (site, directory version)
         self._history: dict[tuple[str, str], tuple[float, TeamHistory]] = {}
         self._waiting: dict[tuple[str, str, str], tuple[float, int]] = {}
         self.waiting_ttl = WAITING_TTL_SECONDS
@@ -84,7 +85,12 @@ class DirectoryCache:
         return site
 
     async def site(self, conn: asyncpg.Connection, site_id: str) -> tuple[Site, int] | None:
-        """The site as the directory stands now, and the directory version."""
+        """The site as the directory stands now, and the directory version: read again only
+        when the version moved (every directory change writes one)."""
+        version = await conn.fetchval(f"SELECT {_VERSION}")
+        known = self._by_id.get(site_id)
+        if known is not None and known[1] == version:
+            return known
         row = await conn.fetchrow(
             f"SELECT {_VERSION} AS version, {_SITE_JSON}::text AS document"
             " FROM router.sites s WHERE s.id = $1",
@@ -92,7 +98,8 @@ class DirectoryCache:
         )
         if row is None:
             return None
-        return self.parse_site(row["document"]), row["version"]
+        found = self._by_id[site_id] = (self.parse_site(row["document"]), row["version"])
+        return found
 
     async def loads(self, conn: asyncpg.Connection, site: Site, teams: Sequence[str],
                     priority: str) -> dict[str, TeamLoad]:
