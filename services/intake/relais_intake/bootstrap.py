@@ -15,6 +15,7 @@ from relais_shared.kafka.producer import make_producer
 from relais_shared.logging import configure_logging, get_logger
 from relais_shared.process import http_server, run_until_signalled
 
+from .adapters.calls import PostgresCallLedger
 from .adapters.sink import KafkaSink
 from .api.app import create_app
 from .api.twilio_auth import TwilioAuth
@@ -63,6 +64,9 @@ async def build_runtime(settings: IntakeSettings) -> IntakeRuntime:
         sink=sink,
         sites=SiteDirectory(settings.site_numbers, settings.default_site, settings.default_region),
         region=settings.default_region,
+        calls=PostgresCallLedger(pool, timeout=settings.produce_timeout),
+        voice_lines=settings.intake_voice_lines,
+        clinic_names=settings.intake_clinic_names,
     )
     app = create_app(
         ctx,

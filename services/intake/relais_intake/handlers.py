@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
@@ -13,9 +13,11 @@ from relais_shared.events import ContactReceived, ProviderCallback, make_envelop
 from relais_shared.ids import new_id
 from relais_shared.logging import get_logger
 
+from .adapters.calls import CallLedger, CallLedgerUnavailable, MemoryCallLedger
 from .adapters.sink import ContactSink, SinkUnavailable
 from .domain.sites import SiteDirectory
 from .domain.sms import InboundSms, SmsStatus, build_sms_contact, build_status_callback
+from .domain.voice import CallFields, CallOutcome, build_voice_contact
 from .metrics import CALLBACKS_ACCEPTED, CONTACTS_ACCEPTED
 
 log = get_logger(__name__)
@@ -49,6 +51,10 @@ class IntakeContext:
     sites: SiteDirectory
     region: str = "FR"
     clock: Callable[[], datetime] = field(default=utcnow)
+    # Voice: which calls reached their Dial, and per-site lines and clinic names.
+    calls: CallLedger = field(default_factory=MemoryCallLedger)
+    voice_lines: Mapping[str, str] = field(default_factory=dict)
+    clinic_names: Mapping[str, str] = field(default_factory=dict)
 
 
 async def accept_sms(ctx: IntakeContext, sms: InboundSms) -> ContactReceived:
@@ -112,3 +118,58 @@ async def accept_sms_status(
         CALLBACKS_ACCEPTED.labels(channel="sms", status=label).inc()
         log.info("callback_accepted", channel="sms", status=label, error_code=status.error_code)
     return callback
+
+
+async def accept_call_outcome(ctx: IntakeContext, outcome: CallOutcome) -> ContactReceived:
+    """Turn a call's outcome into a durable contact.received.v1 event; SinkUnavailable if not."""
+    contact_id = new_id()
+    contact = build_voice_contact(
+        outcome, contact_id=contact_id, received_at=ctx.clock(), region=ctx.region
+    )
+    site_id = ctx.sites.site_for(outcome.call.called)
+    envelope = make_envelope(
+        topics.CONTACT_RECEIVED,
+        contact,
+        source=SOURCE,
+        site_id=site_id,
+        correlation_id=contact_id,
+    )
+    with structlog.contextvars.bound_contextvars(
+        contact_id=contact_id,
+        dedupe_key=contact.dedupe_key,
+        event_id=envelope.id,
+        call_sid=outcome.call.call_sid,
+    ):
+        try:
+            # Keyed by the sender like SMS: a call's missed call and voicemail stay in order.
+            await ctx.sink.deliver(topics.CONTACT_RECEIVED, contact.sender.address, envelope)
+        except SinkUnavailable as exc:
+            log.warning("contact_not_durable", channel="voice", error=str(exc))
+            raise
+        CONTACTS_ACCEPTED.labels(channel="voice", kind=contact.kind).inc()
+        log.info(
+            "contact_accepted",
+            channel="voice",
+            kind=contact.kind,
+            site_id=site_id,
+            caller_withheld=bool(contact.metadata.get("caller_withheld")),
+            sender_unparsed=contact.sender.kind != "phone",
+        )
+    return contact
+
+
+async def accept_dial(ctx: IntakeContext, outcome: CallOutcome) -> ContactReceived:
+    """The Dial's outcome: the call is marked as dialled, then its contact made durable."""
+    dial_status = str(outcome.metadata.get("dial_status", ""))
+    try:
+        await ctx.calls.mark_dialled(outcome.call.call_sid, dial_status)
+    except CallLedgerUnavailable as exc:
+        # The contact matters more than the marker: without it, a later status callback
+        # may add a missed call for this CallSid (same key as an unanswered Dial's).
+        log.warning("call_ledger_unavailable", call_sid=outcome.call.call_sid, error=str(exc))
+    return await accept_call_outcome(ctx, outcome)
+
+
+async def call_reached_dial(ctx: IntakeContext, call: CallFields) -> bool:
+    """Did this call's Dial callback arrive? CallLedgerUnavailable when it cannot be told."""
+    return await ctx.calls.was_dialled(call.call_sid)

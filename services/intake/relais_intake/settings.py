@@ -22,6 +22,12 @@ class IntakeSettings(RelaisSettings):
     # Clinic number (any format parseable in default_region) -> site id.
     site_numbers: dict[str, str] = Field(default_factory=dict)
     default_region: str = "FR"
+    # Voice: site id -> the line an incoming call is dialled to (E.164 number or sip: URI).
+    # The directory lives in the router's database; intake only knows what it is told here.
+    # A site with no line sends callers straight to voicemail.
+    intake_voice_lines: dict[str, str] = Field(default_factory=dict)
+    # Voice: site id -> the clinic's name the greeting says.
+    intake_clinic_names: dict[str, str] = Field(default_factory=dict)
 
     def secret_fields(self) -> tuple[str, ...]:
         """Secrets refused in production while they keep a dev default."""

@@ -8,6 +8,7 @@ from relais_shared.http import ReadinessCheck, install_problem_handlers, ops_rou
 from ..handlers import IntakeContext
 from .sms import sms_router
 from .twilio_auth import TwilioAuth
+from .voice import voice_router
 
 
 def create_app(
@@ -26,4 +27,5 @@ def create_app(
     install_problem_handlers(app)
     app.include_router(ops_router(checks))
     app.include_router(sms_router(ctx, auth, retry_after_s))
+    app.include_router(voice_router(ctx, auth, retry_after_s))
     return app

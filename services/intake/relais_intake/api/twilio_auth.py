@@ -83,6 +83,11 @@ class TwilioAuth:
         self._token = auth_token
         self._public_url = public_url
 
+    @property
+    def public_url(self) -> str:
+        """Intake's external base URL (what TwiML action URLs start with)."""
+        return self._public_url.rstrip("/")
+
     def url_for(self, request: Request) -> str:
         """The URL this request was signed over."""
         query = request.scope.get("query_string", b"").decode("latin-1")

@@ -1,0 +1,146 @@
+"""Twilio-compatible voice routes: incoming call, Dial outcome, voicemail, call status."""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from fastapi import APIRouter, Request, Response
+from relais_shared.http import Problem
+from relais_shared.logging import get_logger
+
+from ..adapters.calls import CallLedgerUnavailable
+from ..adapters.sink import SinkUnavailable
+from ..domain import twiml
+from ..domain.sms import InvalidWebhook
+from ..domain.voice import (
+    missed_before_dial,
+    parse_call,
+    parse_call_status,
+    parse_dial,
+    parse_recording,
+)
+from ..handlers import IntakeContext, accept_call_outcome, accept_dial, call_reached_dial
+from ..metrics import CALLBACKS_ACCEPTED
+from .problems import rejected, unavailable
+from .twilio_auth import TwilioAuth
+
+CHANNEL: Final = "voice"
+log = get_logger(__name__)
+
+_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
+    code: {"content": {"application/problem+json": {}}, "description": why}
+    for code, why in (
+        (400, "Malformed form"),
+        (401, "X-Twilio-Signature missing"),
+        (403, "X-Twilio-Signature does not match"),
+        (413, "Body too large"),
+        (415, "Not a urlencoded form"),
+        (422, "Missing or invalid fields"),
+    )
+}
+_NOT_DURABLE: Final[dict[int | str, dict[str, Any]]] = {
+    503: {
+        "content": {"application/problem+json": {}},
+        "description": "Not durable yet: retry (see Retry-After)",
+    }
+}
+_TWIML: Final[dict[int | str, dict[str, Any]]] = {
+    200: {"content": {"text/xml": {}}, "description": "TwiML for the call"}
+}
+
+
+def _invalid(exc: InvalidWebhook) -> Problem:
+    return rejected(CHANNEL, exc.reason, exc.detail, exc.fields)
+
+
+def _twiml(body: str) -> Response:
+    return Response(body, media_type="text/xml")
+
+
+def voice_router(ctx: IntakeContext, auth: TwilioAuth, retry_after_s: int) -> APIRouter:
+    """The voice webhook routes, bound to the handlers' context."""
+    router = APIRouter(prefix=twiml.VOICE_PATH, tags=["voice"])
+    public_url = auth.public_url
+
+    @router.post("", response_class=Response, responses={**_TWIML, **_ERRORS})
+    async def incoming_call(request: Request) -> Response:
+        """An incoming call: greeting, emergency numbers, then Dial to the site's line
+        (or voicemail when none is configured). No contact yet: the Dial's outcome makes it."""
+        params = await auth.form(request, CHANNEL)
+        try:
+            call = parse_call(params)
+        except InvalidWebhook as exc:
+            raise _invalid(exc) from None
+        site_id = ctx.sites.site_for(call.called)
+        line = ctx.voice_lines.get(site_id)
+        log.info("call_incoming", call_sid=call.call_sid, site_id=site_id, dial=bool(line))
+        return _twiml(twiml.incoming_call_twiml(public_url, ctx.clinic_names.get(site_id), line))
+
+    @router.post("/dial", response_class=Response, responses={**_TWIML, **_ERRORS, **_NOT_DURABLE})
+    async def dial_outcome(request: Request) -> Response:
+        """The `<Dial action>` callback: call_answered or missed_call, durable before the 200;
+        a missed call is offered a voicemail."""
+        params = await auth.form(request, CHANNEL)
+        try:
+            outcome = parse_dial(params)
+        except InvalidWebhook as exc:
+            raise _invalid(exc) from None
+        try:
+            await accept_dial(ctx, outcome)
+        except SinkUnavailable:
+            raise unavailable(CHANNEL, retry_after_s) from None
+        if outcome.kind == "missed_call":
+            return _twiml(twiml.missed_call_twiml(public_url))
+        return _twiml(twiml.answered_call_twiml())
+
+    @router.post(
+        "/recording", response_class=Response, responses={**_TWIML, **_ERRORS, **_NOT_DURABLE}
+    )
+    async def voicemail(request: Request) -> Response:
+        """The `<Record action>` callback: a voicemail contact (transcript as text, if any)."""
+        params = await auth.form(request, CHANNEL)
+        try:
+            outcome = parse_recording(params)
+        except InvalidWebhook as exc:
+            raise _invalid(exc) from None
+        try:
+            await accept_call_outcome(ctx, outcome)
+        except SinkUnavailable:
+            raise unavailable(CHANNEL, retry_after_s) from None
+        return _twiml(twiml.voicemail_recorded_twiml())
+
+    @router.post(
+        "/status",
+        response_class=Response,
+        responses={
+            **_TWIML,
+            204: {"description": "Nothing to record for this callback"},
+            **_ERRORS,
+            **_NOT_DURABLE,
+        },
+    )
+    async def call_status(request: Request) -> Response:
+        """Call status: a call that ended without reaching its Dial is a missed call;
+        anything else (still going, or already reported by the Dial) is 204."""
+        params = await auth.form(request, CHANNEL)
+        try:
+            call, status = parse_call_status(params)
+        except InvalidWebhook as exc:
+            raise _invalid(exc) from None
+        CALLBACKS_ACCEPTED.labels(channel=CHANNEL, status=status).inc()
+        outcome = missed_before_dial(call, status)
+        if outcome is None:
+            return Response(status_code=204)
+        try:
+            if await call_reached_dial(ctx, call):
+                return Response(status_code=204)
+        except CallLedgerUnavailable as exc:
+            log.warning("call_ledger_unavailable", call_sid=call.call_sid, error=str(exc))
+            raise unavailable(CHANNEL, retry_after_s) from None
+        try:
+            await accept_call_outcome(ctx, outcome)
+        except SinkUnavailable:
+            raise unavailable(CHANNEL, retry_after_s) from None
+        return _twiml(twiml.EMPTY_TWIML)
+
+    return router
