@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.conftest import unique_phone
+from tests.e2e.conftest import wait_for
 from tests.integration.sandbox.sse import next_event, sse_events
 
 pytestmark = pytest.mark.e2e
@@ -56,8 +57,10 @@ async def test_a_patient_texts_the_clinic_and_sees_the_acknowledgement_arrive_li
         assert directions == [("inbound", "accepted"), ("outbound", "delivered")]
 
 
-async def test_a_simulated_missed_call_shows_what_intake_answered(stack):
-    """Intake's voice channel may not exist yet: whatever it answers is shown as it is."""
+async def test_a_simulated_missed_call_is_accepted_and_becomes_a_missed_call(stack):
+    """The patient phone's missed call: intake answers the incoming call with TwiML (the
+    emergency numbers first), takes the unanswered Dial as a missed call, and the router
+    opens a conversation for it."""
     phone = unique_phone()
     async with httpx.AsyncClient(base_url=stack.url("sandbox"), timeout=30) as client:
         answer = await client.post(
@@ -65,15 +68,21 @@ async def test_a_simulated_missed_call_shows_what_intake_answered(stack):
         )
         assert answer.status_code == 201, answer.text
         incoming, dial = answer.json()["intake"]
-        assert incoming["http_status"] is not None
-        if 200 <= incoming["http_status"] < 300:
-            assert incoming["outcome"] == "accepted" and dial["http_status"] is not None
-        else:
-            assert incoming["outcome"] == "refused" and dial["outcome"] == "skipped"
-        # The same honest answer, straight from intake.
+        assert (incoming["outcome"], incoming["http_status"]) == ("accepted", 200), incoming
+        assert (dial["outcome"], dial["http_status"]) == ("accepted", 200), dial
+        # Straight from intake: an unsigned call is refused, never a 404 any more.
         direct = await client.post(stack.url("intake") + "/v1/channels/voice/twilio", data={})
-        if incoming["http_status"] == 404:
-            assert direct.status_code == 404
+        assert direct.status_code == 401
+
+        async def missed_call_conversation():
+            r = await stack.router_get(client, "/v1/conversations", address=phone)
+            items = r.json()["items"]
+            return items[0] if items else None
+
+        conversation = await wait_for(missed_call_conversation, timeout=60)
+        conv = (await stack.router_get(client, f"/v1/conversations/{conversation['id']}")).json()
+        inbound = [m for m in conv["messages"] if m["direction"] == "in"]
+        assert [(m["channel"], m["kind"]) for m in inbound] == [("voice", "missed_call")], inbound
 
 
 CHROMIUM = "/usr/bin/chromium"
@@ -139,13 +148,13 @@ async def test_in_a_browser_the_patient_texts_the_clinic_by_keyboard_and_reads_t
         await outbound.get_by_text("delivered").wait_for()
         await page.get_by_text("SMS handed to Relais as Twilio would.").wait_for()
 
-        # The missed call shows what intake answered, whatever it is.
+        # The missed call shows what intake answered.
         await page.get_by_role("button", name="Simulate a missed call").click()
         call = page.locator("#thread li.msg.inbound").filter(has_text="Simulated missed call")
         await page.get_by_text("Missed call handed to Relais as Twilio would.").wait_for()
-        # Whatever intake answered (404 until it has a voice channel), never "waiting".
+        # Intake's voice channel accepts the call (200), never "waiting".
         await expect(call).not_to_contain_text("waiting for an answer", timeout=10_000)
-        await expect(call).to_contain_text(re.compile(r"Incoming call — Intake: \d{3} "))
+        await expect(call).to_contain_text(re.compile(r"Incoming call — Intake: 200 "))
         assert not [m for m in console if "Content Security Policy" in m or "Refused to" in m]
     finally:
         await context.close()
