@@ -67,6 +67,7 @@ async def build_runtime(settings: IntakeSettings) -> IntakeRuntime:
         calls=PostgresCallLedger(pool, timeout=settings.produce_timeout),
         voice_lines=settings.intake_voice_lines,
         clinic_names=settings.intake_clinic_names,
+        ivr_menu=settings.intake_ivr_menu,
     )
     app = create_app(
         ctx,

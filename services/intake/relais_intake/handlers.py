@@ -55,6 +55,7 @@ class IntakeContext:
     calls: CallLedger = field(default_factory=MemoryCallLedger)
     voice_lines: Mapping[str, str] = field(default_factory=dict)
     clinic_names: Mapping[str, str] = field(default_factory=dict)
+    ivr_menu: Mapping[str, str] = field(default_factory=dict)  # digit -> intent (team slug)
 
 
 async def accept_sms(ctx: IntakeContext, sms: InboundSms) -> ContactReceived:

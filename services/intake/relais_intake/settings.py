@@ -28,6 +28,9 @@ class IntakeSettings(RelaisSettings):
     intake_voice_lines: dict[str, str] = Field(default_factory=dict)
     # Voice: site id -> the clinic's name the greeting says.
     intake_clinic_names: dict[str, str] = Field(default_factory=dict)
+    # Voice: an optional one-digit menu before the Dial, digit -> intent (a team slug such
+    # as rendez-vous); the choice reaches the router as metadata.ivr_digit (and intent).
+    intake_ivr_menu: dict[str, str] = Field(default_factory=dict)
 
     def secret_fields(self) -> tuple[str, ...]:
         """Secrets refused in production while they keep a dev default."""
@@ -49,6 +52,16 @@ class IntakeSettings(RelaisSettings):
         if len(value) != 2 or not value.isalpha():
             raise ValueError("RELAIS_DEFAULT_REGION must be an ISO 3166-1 alpha-2 code")
         return value.upper()
+
+    @field_validator("intake_ivr_menu")
+    @classmethod
+    def _menu_keys_are_digits(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = [key for key in value if len(key) != 1 or key not in "0123456789"]
+        if bad:
+            raise ValueError("RELAIS_INTAKE_IVR_MENU keys must be single digits 0-9")
+        if any(not intent.strip() for intent in value.values()):
+            raise ValueError("RELAIS_INTAKE_IVR_MENU intents must not be empty")
+        return value
 
     @property
     def produce_timeout(self) -> float:

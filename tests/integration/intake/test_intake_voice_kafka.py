@@ -211,3 +211,30 @@ async def test_kafka_unavailable_is_503_with_retry_after(intake_without_kafka, p
     incoming = pairs(incoming_call_form(ACCOUNT, unique_phone(), CLINIC, new_call_sid()))
     answer = await post(client, VOICE, incoming, signature(VOICE, incoming))
     assert answer.status_code == 200 and "114 par SMS" in answer.text
+
+
+async def test_menu_choice_travels_to_the_missed_call_on_kafka(kafka_bootstrap, migrated):
+    settings = settings_for(
+        kafka_bootstrap,
+        migrated,
+        intake_voice_lines={"lyon": "+33478000000"},
+        intake_ivr_menu={"1": "rendez-vous", "2": "ordonnances"},
+    )
+    async for _, client in running(settings):
+        caller, call_sid = unique_phone(), new_call_sid()
+        incoming = pairs(incoming_call_form(ACCOUNT, caller, CLINIC, call_sid))
+        answer = await post(client, VOICE, incoming, signature(VOICE, incoming))
+        assert "<Gather" in answer.text and EMERGENCY in answer.text
+        chosen = pairs({**incoming_call_form(ACCOUNT, caller, CLINIC, call_sid), "Digits": "2"})
+        menu = await post(client, VOICE + "/menu", chosen, signature(VOICE + "/menu", chosen))
+        assert f'action="{PUBLIC}{VOICE}/dial?ivr_digit=2"' in menu.text
+        form = pairs(dial_action_form(ACCOUNT, caller, CLINIC, call_sid, "no-answer"))
+        query = "ivr_digit=2"
+        response = await post(
+            client, VOICE + "/dial", form, signature(VOICE + "/dial", form, query), query
+        )
+        assert response.status_code == 200, response.text
+        records = await consume_until(kafka_bootstrap, topics.CONTACT_RECEIVED, of_call(call_sid))
+        _, contact = decode(topics.CONTACT_RECEIVED, records[-1].value)
+        assert contact.metadata["ivr_digit"] == "2"
+        assert contact.metadata["intent"] == "ordonnances"

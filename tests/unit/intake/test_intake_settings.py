@@ -56,3 +56,14 @@ def test_production_refuses_the_dev_twilio_token(monkeypatch):
         IntakeSettings()
     monkeypatch.setenv("RELAIS_TWILIO_AUTH_TOKEN", "a-real-secret")
     assert IntakeSettings().env == "production"
+
+
+def test_voice_settings_read_json_mappings_and_menu_keys_are_digits(monkeypatch):
+    monkeypatch.setenv("RELAIS_INTAKE_VOICE_LINES", '{"lyon": "+33478000000"}')
+    monkeypatch.setenv("RELAIS_INTAKE_IVR_MENU", '{"1": "rendez-vous"}')
+    settings = IntakeSettings()
+    assert settings.intake_voice_lines == {"lyon": "+33478000000"}
+    assert settings.intake_ivr_menu == {"1": "rendez-vous"}
+    monkeypatch.setenv("RELAIS_INTAKE_IVR_MENU", '{"12": "rendez-vous"}')
+    with pytest.raises(ValidationError):
+        IntakeSettings()

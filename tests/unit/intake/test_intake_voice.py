@@ -10,13 +10,16 @@ from relais_intake.domain import twiml
 from relais_intake.domain.sms import InvalidWebhook
 from relais_intake.domain.voice import (
     build_voice_contact,
+    carried_digit,
     is_withheld,
+    menu_digit,
     missed_before_dial,
     parse_call,
     parse_call_status,
     parse_dial,
     parse_recording,
     voice_dedupe_key,
+    with_menu_choice,
 )
 
 pytestmark = pytest.mark.unit
@@ -231,3 +234,62 @@ def test_a_caller_without_from_is_withheld_and_caller_alias_is_read():
     call = parse_call(aliased)
     assert (call.caller, call.called) == ("+33612345678", "+33939000000")
     assert not is_withheld("+33612345678")
+
+
+MENU = {"1": "rendez-vous", "2": "ordonnances"}
+
+
+def test_with_a_menu_the_greeting_is_followed_by_a_one_digit_gather_then_the_menu_route():
+    root = parsed(twiml.incoming_call_twiml(PUBLIC, "Cabinet", "+33612000000", MENU))
+    assert [verb.tag for verb in root] == ["Say", "Gather", "Redirect"]
+    assert "15 ou le 112" in (root[0].text or "")
+    gather = root[1]
+    assert gather.attrib == {
+        "numDigits": "1",
+        "timeout": "6",
+        "action": PUBLIC + "/v1/channels/voice/twilio/menu",
+    }
+    assert (gather[0].text or "") == ("Pour un rendez-vous, tapez 1. Pour une ordonnance, tapez 2.")
+    assert root[2].text == PUBLIC + "/v1/channels/voice/twilio/menu"
+
+
+def test_the_choice_is_carried_to_the_dial_and_record_actions():
+    root = parsed(twiml.menu_choice_twiml(PUBLIC, "+33612000000", "2"))
+    assert [verb.tag for verb in root] == ["Dial"]
+    assert root[0].attrib["action"] == PUBLIC + "/v1/channels/voice/twilio/dial?ivr_digit=2"
+    no_line = parsed(twiml.menu_choice_twiml(PUBLIC, None, "1"))
+    assert no_line[-1].attrib["action"].endswith("/recording?ivr_digit=1")
+    assert (
+        parsed(twiml.missed_call_twiml(PUBLIC, "1"))[-1]
+        .attrib["action"]
+        .endswith("/recording?ivr_digit=1")
+    )
+    assert (
+        parsed(twiml.menu_choice_twiml(PUBLIC, "+33612000000", None))[0]
+        .attrib["action"]
+        .endswith("/dial")
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "digit"),
+    [("1", "1"), (" 2 ", "2"), ("7", None), ("*", None), ("#", None), ("", None), (None, None)],
+)
+def test_a_key_the_menu_does_not_offer_is_no_choice_not_an_error(typed, digit):
+    assert menu_digit(typed, MENU) == digit
+
+
+def test_a_carried_digit_is_one_digit_or_refused():
+    assert carried_digit("4", "ivr_digit") == "4" and carried_digit("", "ivr_digit") is None
+    for bad in ("12", "x", "*"):
+        with pytest.raises(InvalidWebhook):
+            carried_digit(bad, "ivr_digit")
+
+
+def test_the_choice_reaches_the_contact_metadata_as_the_router_reads_it():
+    outcome = parse_dial([*CALL, ("DialCallStatus", "no-answer")])
+    chosen = with_menu_choice(outcome, "2", MENU)
+    contact = build_voice_contact(chosen, contact_id="c", received_at=AT, region="FR")
+    assert contact.metadata["ivr_digit"] == "2" and contact.metadata["intent"] == "ordonnances"
+    assert with_menu_choice(outcome, None, MENU) is outcome
+    assert "intent" not in with_menu_choice(outcome, "9", MENU).metadata

@@ -220,3 +220,39 @@ async def test_not_durable_is_503_with_retry_after(client, sink, path):
     assert response.status_code == 503
     assert response.headers["retry-after"] == "7"
     assert response.json()["type"].endswith("/intake-unavailable")
+
+
+async def test_menu_choice_dials_and_the_digit_reaches_the_contact(sink, ledger):
+    ctx_menu = {"1": "rendez-vous", "2": "ordonnances"}
+    ctx = IntakeContext(
+        sink=sink,
+        sites=SiteDirectory({"09 39 00 00 00": "lyon"}, "demo"),
+        calls=ledger,
+        voice_lines={"lyon": "+33478000000"},
+        ivr_menu=ctx_menu,
+    )
+    app = create_app(ctx, TwilioAuth(TOKEN, PUBLIC), {}, retry_after_s=7)
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        incoming = await post(c, VOICE, CALL)
+        assert "<Gather" in incoming.text and "tapez 2" in incoming.text
+        menu = await post(c, VOICE + "/menu", with_(CALL, Digits="2"))
+        assert menu.status_code == 200
+        assert f'action="{PUBLIC}{VOICE}/dial?ivr_digit=2"' in menu.text
+        nothing = await post(c, VOICE + "/menu", with_(CALL, Digits="*"))
+        assert f'action="{PUBLIC}{VOICE}/dial">' in nothing.text
+        form = with_(CALL, DialCallStatus="no-answer")
+        path = VOICE + "/dial?ivr_digit=2"
+        headers = {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "X-Twilio-Signature": compute_signature(TOKEN, PUBLIC + path, form),
+        }
+        dial = await c.post(path, content=urlencode(form), headers=headers)
+        assert dial.status_code == 200, dial.text
+        assert f'action="{PUBLIC}{VOICE}/recording?ivr_digit=2"' in dial.text
+        metadata = sink.delivered[0][2].data["metadata"]
+        assert (metadata["ivr_digit"], metadata["intent"]) == ("2", "ordonnances")
+        path = VOICE + "/dial?ivr_digit=22"
+        headers["X-Twilio-Signature"] = compute_signature(TOKEN, PUBLIC + path, form)
+        bad = await c.post(path, content=urlencode(form), headers=headers)
+        assert bad.status_code == 422

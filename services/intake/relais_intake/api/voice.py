@@ -13,11 +13,15 @@ from ..adapters.sink import SinkUnavailable
 from ..domain import twiml
 from ..domain.sms import InvalidWebhook
 from ..domain.voice import (
+    CallOutcome,
+    carried_digit,
+    menu_digit,
     missed_before_dial,
     parse_call,
     parse_call_status,
     parse_dial,
     parse_recording,
+    with_menu_choice,
 )
 from ..handlers import IntakeContext, accept_call_outcome, accept_dial, call_reached_dial
 from ..metrics import CALLBACKS_ACCEPTED
@@ -57,6 +61,19 @@ def _twiml(body: str) -> Response:
     return Response(body, media_type="text/xml")
 
 
+def _query_digit(request: Request) -> str | None:
+    """The menu choice our own TwiML put in the action URL (signed with it by the provider).
+    Kept even if the menu changed since: the router reads the digit with its directory."""
+    values = set(request.query_params.getlist(twiml.DIGIT_PARAM))
+    if len(values) > 1:
+        raise InvalidWebhook("invalid-field", "ivr_digit is repeated", [twiml.DIGIT_PARAM])
+    return carried_digit(values.pop() if values else None, twiml.DIGIT_PARAM)
+
+
+def _chosen(outcome: CallOutcome, digit: str | None, ctx: IntakeContext) -> CallOutcome:
+    return with_menu_choice(outcome, digit, ctx.ivr_menu)
+
+
 def voice_router(ctx: IntakeContext, auth: TwilioAuth, retry_after_s: int) -> APIRouter:
     """The voice webhook routes, bound to the handlers' context."""
     router = APIRouter(prefix=twiml.VOICE_PATH, tags=["voice"])
@@ -74,7 +91,25 @@ def voice_router(ctx: IntakeContext, auth: TwilioAuth, retry_after_s: int) -> AP
         site_id = ctx.sites.site_for(call.called)
         line = ctx.voice_lines.get(site_id)
         log.info("call_incoming", call_sid=call.call_sid, site_id=site_id, dial=bool(line))
-        return _twiml(twiml.incoming_call_twiml(public_url, ctx.clinic_names.get(site_id), line))
+        return _twiml(
+            twiml.incoming_call_twiml(public_url, ctx.clinic_names.get(site_id), line, ctx.ivr_menu)
+        )
+
+    @router.post("/menu", response_class=Response, responses={**_TWIML, **_ERRORS})
+    async def menu_choice(request: Request) -> Response:
+        """The menu's Gather action (Digits), or its Redirect when nothing was typed: the Dial
+        (or voicemail), with the choice carried to the callbacks that make the contact."""
+        params = await auth.form(request, CHANNEL)
+        try:
+            call = parse_call(params)
+            raw = next((v for k, v in params if k == "Digits"), None)
+            digit = menu_digit(raw, ctx.ivr_menu)
+        except InvalidWebhook as exc:
+            raise _invalid(exc) from None
+        site_id = ctx.sites.site_for(call.called)
+        line = ctx.voice_lines.get(site_id)
+        log.info("call_menu", call_sid=call.call_sid, site_id=site_id, chose=digit is not None)
+        return _twiml(twiml.menu_choice_twiml(public_url, line, digit))
 
     @router.post("/dial", response_class=Response, responses={**_TWIML, **_ERRORS, **_NOT_DURABLE})
     async def dial_outcome(request: Request) -> Response:
@@ -82,7 +117,8 @@ def voice_router(ctx: IntakeContext, auth: TwilioAuth, retry_after_s: int) -> AP
         a missed call is offered a voicemail."""
         params = await auth.form(request, CHANNEL)
         try:
-            outcome = parse_dial(params)
+            digit = _query_digit(request)
+            outcome = _chosen(parse_dial(params), digit, ctx)
         except InvalidWebhook as exc:
             raise _invalid(exc) from None
         try:
@@ -90,7 +126,7 @@ def voice_router(ctx: IntakeContext, auth: TwilioAuth, retry_after_s: int) -> AP
         except SinkUnavailable:
             raise unavailable(CHANNEL, retry_after_s) from None
         if outcome.kind == "missed_call":
-            return _twiml(twiml.missed_call_twiml(public_url))
+            return _twiml(twiml.missed_call_twiml(public_url, digit))
         return _twiml(twiml.answered_call_twiml())
 
     @router.post(
@@ -100,7 +136,7 @@ def voice_router(ctx: IntakeContext, auth: TwilioAuth, retry_after_s: int) -> AP
         """The `<Record action>` callback: a voicemail contact (transcript as text, if any)."""
         params = await auth.form(request, CHANNEL)
         try:
-            outcome = parse_recording(params)
+            outcome = _chosen(parse_recording(params), _query_digit(request), ctx)
         except InvalidWebhook as exc:
             raise _invalid(exc) from None
         try:

@@ -9,7 +9,8 @@ one contact); a `<Record>` callback is a `voicemail` of the same call.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Final, Literal
 
@@ -23,6 +24,7 @@ CallKind = Literal["missed_call", "call_answered", "voicemail"]
 _SID: Final = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _STATUS: Final = re.compile(r"^[A-Za-z_-]{1,32}$")
 _DIGITS: Final = re.compile(r"^[0-9]{1,9}$")
+_MENU_DIGIT: Final = re.compile(r"^[0-9]$")
 _TRANSCRIPT_MAX: Final = 10_000
 
 # How the dialled leg ended (DialCallStatus) and what the patient experienced.
@@ -175,6 +177,36 @@ def parse_recording(params: FormParams) -> CallOutcome:
     if duration is not None:
         metadata["recording_duration_s"] = duration
     return CallOutcome(call, "voicemail", metadata, text=transcript, recording_sid=recording_sid)
+
+
+def menu_digit(value: str | None, menu: Mapping[str, str]) -> str | None:
+    """The caller's menu choice: a digit the menu offers, else None. A key it does not offer
+    (*, #, 7 …) is no choice rather than an error: an error would hang up on the caller."""
+    value = (value or "").strip()
+    return value if value in menu else None
+
+
+def carried_digit(value: str | None, name: str) -> str | None:
+    """The menu choice our own TwiML put in an action URL: one digit or nothing."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not _MENU_DIGIT.match(value):
+        raise InvalidWebhook("invalid-field", f"{name} is not one menu digit", [name])
+    return value
+
+
+def with_menu_choice(
+    outcome: CallOutcome, digit: str | None, menu: Mapping[str, str]
+) -> CallOutcome:
+    """The outcome with the caller's menu choice in its metadata: `ivr_digit` (what the
+    router's explicit-signal step reads) and the `intent` it stands for here."""
+    if digit is None:
+        return outcome
+    metadata = {**outcome.metadata, "ivr_digit": digit}
+    if digit in menu:
+        metadata["intent"] = menu[digit]
+    return replace(outcome, metadata=metadata)
 
 
 def voice_dedupe_key(call_sid: str, kind: CallKind, recording_sid: str | None = None) -> str:
