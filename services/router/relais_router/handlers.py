@@ -148,6 +148,11 @@ async def _thread_contact(
         log.info("contact_threaded", conversation_id=str(conversation_id), team=team,
                  via=choice.reason)
         return "threaded", team
+    if contact.kind == "call_answered":
+        # Someone at the clinic spoke with the caller: history for an open conversation,
+        # never a new conversation or an acknowledgement of its own.
+        log.info("answered_call_without_open_conversation")
+        return "answered_call", "-"
     await _close_stale(conn, choice.close_stale, out)
     decision = route_contact(_routing_input(contact))
     conversation_id = uuid7()

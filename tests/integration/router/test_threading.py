@@ -370,6 +370,28 @@ async def test_a_missed_call_is_answered_by_sms_only_when_the_number_is_a_mobile
     assert acks == {"mobile": 1, "landline": 0}
 
 
+async def test_an_answered_call_joins_an_open_conversation_and_never_opens_one(runtime, db):
+    def answered(number: str) -> ContactReceived:
+        return ContactReceived(
+            contact_id=new_id(), channel="voice", kind="call_answered",
+            dedupe_key=f"voice:CA{uuid.uuid4().hex}:call_answered",
+            sender=Address(address=number, kind="phone"), recipient="+33939000000",
+            received_at=datetime.now(UTC))
+
+    alone = answered(unique_phone())
+    await handle(runtime, alone)
+    assert await conversation_of(db, alone) is None  # no conversation, no acknowledgement
+    phone = unique_phone()
+    first = sms(phone, "Bonjour, je voudrais un rendez-vous")
+    await handle(runtime, first)
+    call = answered(phone)
+    await handle(runtime, call)
+    conv = await conversation_of(db, call)
+    assert conv["id"] == (await conversation_of(db, first))["id"]
+    assert await db.fetchval("SELECT count(*) FROM router.messages WHERE conversation_id = $1"
+                             " AND direction = 'out'", conv["id"]) == 1  # the SMS's ack only
+
+
 async def test_unverified_links_do_not_thread_across_addresses_and_unlinking_separates_again(
     runtime, db
 ):
