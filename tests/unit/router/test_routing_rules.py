@@ -233,3 +233,11 @@ def test_ambiguous_risk_in_a_follow_up_raises_it_to_triage_within_its_team():
 ])
 def test_a_follow_up_without_risk_never_re_routes_the_conversation(text):
     assert follow_up_escalation(BILLING, route(text)) is None
+
+
+def test_the_intent_intake_resolved_from_its_menu_wins_over_re_reading_the_digit():
+    # intake's menu said "1 = ordonnances" to the caller; the default menu reads 1 as rendez-vous
+    decision = route(None, channel="voice", kind="voicemail",
+                     metadata={"ivr_digit": "1", "intent": "ordonnances"})
+    assert decision.team == "ordonnances"
+    assert decision.explanation["intent"]["source"] == "intent"

@@ -76,6 +76,11 @@ def explicit_signal(
     ivr_menu: Mapping[str, str] | None = None,
 ) -> ExplicitSignal | None:
     """The strongest explicit signal present, or None."""
+    # The intent the channel resolved (intake's IVR menu maps the digit to what the caller
+    # heard; an integrator names it) wins over re-reading a bare digit with our menu.
+    intent = metadata.get("intent")
+    if isinstance(intent, str) and (team := team_for_alias(intent)):
+        return ExplicitSignal(team, "intent", intent)
     menu = ivr_menu or DEFAULT_IVR_MENU
     for key in _IVR_KEYS:
         digit = metadata.get(key)
@@ -85,9 +90,6 @@ def explicit_signal(
         choice = metadata.get(key)
         if isinstance(choice, str) and (team := team_for_alias(choice)):
             return ExplicitSignal(team, "chat_choice", choice)
-    intent = metadata.get("intent")
-    if isinstance(intent, str) and (team := team_for_alias(intent)):
-        return ExplicitSignal(team, "intent", intent)
     if channel == "email" or (recipient and "@" in recipient):
         found = _mailbox_team(recipient)
         if found:
