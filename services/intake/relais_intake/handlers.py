@@ -58,39 +58,45 @@ class IntakeContext:
     ivr_menu: Mapping[str, str] = field(default_factory=dict)  # digit -> intent (team slug)
 
 
-async def accept_sms(ctx: IntakeContext, sms: InboundSms) -> ContactReceived:
-    """Turn an SMS into a durable contact.received.v1 event; SinkUnavailable if not durable."""
-    contact_id = new_id()
-    contact = build_sms_contact(
-        sms, contact_id=contact_id, received_at=ctx.clock(), region=ctx.region
-    )
-    site_id = ctx.sites.site_for(sms.recipient)
+async def _publish_contact(
+    ctx: IntakeContext, contact: ContactReceived, site_id: str, **details: object
+) -> ContactReceived:
+    """Make a contact durable on contact.received.v1, keyed by its normalised sender (one
+    sender's contacts stay in order); SinkUnavailable when Kafka did not take it."""
     envelope = make_envelope(
         topics.CONTACT_RECEIVED,
         contact,
         source=SOURCE,
         site_id=site_id,
-        correlation_id=contact_id,
+        correlation_id=contact.contact_id,
     )
     with structlog.contextvars.bound_contextvars(
-        contact_id=contact_id, dedupe_key=contact.dedupe_key, event_id=envelope.id
+        contact_id=contact.contact_id, dedupe_key=contact.dedupe_key, event_id=envelope.id
     ):
         try:
-            # Keyed by the normalised sender: one sender's messages stay in order.
             await ctx.sink.deliver(topics.CONTACT_RECEIVED, contact.sender.address, envelope)
         except SinkUnavailable as exc:
-            log.warning("contact_not_durable", channel="sms", error=str(exc))
+            log.warning("contact_not_durable", channel=contact.channel, error=str(exc))
             raise
-        CONTACTS_ACCEPTED.labels(channel="sms", kind=contact.kind).inc()
+        CONTACTS_ACCEPTED.labels(channel=contact.channel, kind=contact.kind).inc()
         log.info(
             "contact_accepted",
-            channel="sms",
+            channel=contact.channel,
             kind=contact.kind,
             site_id=site_id,
-            num_media=sms.num_media,
             sender_unparsed=contact.sender.kind != "phone",
+            **details,
         )
     return contact
+
+
+async def accept_sms(ctx: IntakeContext, sms: InboundSms) -> ContactReceived:
+    """Turn an SMS into a durable contact.received.v1 event; SinkUnavailable if not durable."""
+    contact = build_sms_contact(
+        sms, contact_id=new_id(), received_at=ctx.clock(), region=ctx.region
+    )
+    return await _publish_contact(ctx, contact, ctx.sites.site_for(sms.recipient),
+                                  num_media=sms.num_media)
 
 
 async def accept_sms_status(
@@ -123,40 +129,14 @@ async def accept_sms_status(
 
 async def accept_call_outcome(ctx: IntakeContext, outcome: CallOutcome) -> ContactReceived:
     """Turn a call's outcome into a durable contact.received.v1 event; SinkUnavailable if not."""
-    contact_id = new_id()
     contact = build_voice_contact(
-        outcome, contact_id=contact_id, received_at=ctx.clock(), region=ctx.region
+        outcome, contact_id=new_id(), received_at=ctx.clock(), region=ctx.region
     )
-    site_id = ctx.sites.site_for(outcome.call.called)
-    envelope = make_envelope(
-        topics.CONTACT_RECEIVED,
-        contact,
-        source=SOURCE,
-        site_id=site_id,
-        correlation_id=contact_id,
-    )
-    with structlog.contextvars.bound_contextvars(
-        contact_id=contact_id,
-        dedupe_key=contact.dedupe_key,
-        event_id=envelope.id,
-        call_sid=outcome.call.call_sid,
-    ):
-        try:
-            # Keyed by the sender like SMS: a call's missed call and voicemail stay in order.
-            await ctx.sink.deliver(topics.CONTACT_RECEIVED, contact.sender.address, envelope)
-        except SinkUnavailable as exc:
-            log.warning("contact_not_durable", channel="voice", error=str(exc))
-            raise
-        CONTACTS_ACCEPTED.labels(channel="voice", kind=contact.kind).inc()
-        log.info(
-            "contact_accepted",
-            channel="voice",
-            kind=contact.kind,
-            site_id=site_id,
+    with structlog.contextvars.bound_contextvars(call_sid=outcome.call.call_sid):
+        return await _publish_contact(
+            ctx, contact, ctx.sites.site_for(outcome.call.called),
             caller_withheld=bool(contact.metadata.get("caller_withheld")),
-            sender_unparsed=contact.sender.kind != "phone",
         )
-    return contact
 
 
 async def accept_dial(ctx: IntakeContext, outcome: CallOutcome) -> ContactReceived:
