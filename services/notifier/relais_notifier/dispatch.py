@@ -103,6 +103,14 @@ class Dispatcher:
         An ambiguous attempt is settled right here while the lease is held: wait for the
         provider to settle, ask it, and send again only if it does not have the message.
         """
+        fresh = await self._clean_attempt(notification_id)
+        if fresh is not None:
+            outcome = await self._record(*fresh)
+            if outcome is not None:
+                return outcome
+            # Ambiguous: the provider may have the message. Let it settle, then ask.
+            await asyncio.sleep(self._policy.settle_seconds)
+            trigger = "ambiguous"
         row = await self._claim(notification_id)
         if not isinstance(row, Notification):
             return row
@@ -126,6 +134,31 @@ class Dispatcher:
                 hold_seconds=self._policy.settle_seconds,
             )
         return Outcome.RETRY
+
+    async def _clean_attempt(
+        self, notification_id: str
+    ) -> tuple[Notification, int, Accepted | NotSent | Refused | Ambiguous] | None:
+        """The usual case: lease and attempt in one statement, then the POST. None when
+        anything stands in the way (in doubt, leased, suppressed, expired, out of attempts):
+        the careful path below decides."""
+        async with self._pool.acquire() as conn:
+            row = await ledger.take_clean_attempt(
+                conn, notification_id, self._owner, self._policy.lease_seconds,
+                self._policy.max_attempts, SUPPRESSION_EXEMPT,
+            )
+        if row is None:
+            return None
+        return row, row.attempts, await self._post(row)
+
+    async def _post(self, row: Notification) -> Accepted | NotSent | Refused | Ambiguous:
+        return await self._provider.send(
+            OutboundSms(
+                to=row.address,
+                sender=row.sender,
+                body=row.body,
+                status_callback=self._policy.status_callback(row.notification_id),
+            )
+        )
 
     async def _claim(self, notification_id: str) -> Notification | Outcome:
         """The row with our lease on it, or what to do when it cannot be had."""
@@ -156,15 +189,7 @@ class Dispatcher:
             attempt = await ledger.start_attempt(conn, nid, self._owner)
         if attempt is None:
             return Outcome.RETRY  # finished meanwhile, or our lease ran out: look again later
-        result = await self._provider.send(
-            OutboundSms(
-                to=row.address,
-                sender=row.sender,
-                body=row.body,
-                status_callback=self._policy.status_callback(nid),
-            )
-        )
-        return await self._record(row, attempt, result)
+        return await self._record(row, attempt, await self._post(row))
 
     async def reconcile_pending(self) -> dict[str, int]:
         """Startup: settle every notification still `sending` before consuming anything."""

@@ -15,6 +15,7 @@ import asyncpg
 
 SCHEMA = "notifier"
 _T = f'"{SCHEMA}".notifications'
+_SUPPRESSIONS = f'"{SCHEMA}".suppressions'
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,33 @@ async def claim(
         " WHERE notification_id = $1 AND status = 'sending'"
         " AND (lease_until IS NULL OR lease_until <= now() OR lease_owner = $2) RETURNING *",
         notification_id, owner, lease_seconds,
+    )
+    return Notification.from_record(record) if record else None
+
+
+async def take_clean_attempt(
+    conn: asyncpg.Connection,
+    notification_id: str,
+    owner: str,
+    lease_seconds: float,
+    max_attempts: int,
+    exempt_kinds: Collection[str],
+) -> Notification | None:
+    """The usual send in one statement: the lease and the attempt (`in_doubt` before the
+    POST, as `start_attempt`) taken together — only when nothing stands in the way: not in
+    doubt, lease free or ours, not expired, attempts left, address not suppressed (unless
+    the kind is exempt). None: the caller takes the careful path (`claim`, checks, …)."""
+    record = await conn.fetchrow(
+        f"UPDATE {_T} n SET lease_until = now() + make_interval(secs => $3), lease_owner = $2,"
+        " attempts = attempts + 1, in_doubt = true, updated_at = now()"
+        " WHERE notification_id = $1 AND status = 'sending' AND NOT in_doubt"
+        " AND (lease_until IS NULL OR lease_until <= now() OR lease_owner = $2)"
+        " AND (expires_at IS NULL OR expires_at > now()) AND attempts < $4"
+        " AND (kind = ANY($5::text[]) OR NOT EXISTS ("
+        f"   SELECT FROM {_SUPPRESSIONS} s"
+        "   WHERE s.site_id = n.site_id AND s.address = n.address AND s.suppressed))"
+        " RETURNING *",
+        notification_id, owner, lease_seconds, max_attempts, list(exempt_kinds),
     )
     return Notification.from_record(record) if record else None
 
