@@ -22,6 +22,23 @@ MISSING_FIELD: Final = "missing-field"
 INVALID_FIELD: Final = "invalid-field"
 NOT_DURABLE: Final = "intake-unavailable"
 
+# What every Twilio-style webhook may answer besides its success (OpenAPI documentation).
+WEBHOOK_REJECTIONS: Final = (
+    (401, "X-Twilio-Signature missing"),
+    (403, "X-Twilio-Signature does not match"),
+    (413, "Body too large"),
+    (415, "Not a urlencoded form"),
+    (422, "Missing or invalid fields"),
+)
+NOT_DURABLE_RESPONSE: Final = (503, "Not durable yet: retry (see Retry-After)")
+
+
+def problem_responses(*answers: tuple[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses` for problem+json answers given as (status, why)."""
+    return {code: {"content": {"application/problem+json": {}}, "description": why}
+            for code, why in answers}
+
+
 _STATUS_BY_SLUG: Final = {
     MISSING_SIGNATURE: 401,
     INVALID_SIGNATURE: 403,

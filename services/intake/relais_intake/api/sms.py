@@ -14,26 +14,22 @@ from ..domain.sms import (
     parse_notification_id,
     parse_sms_status,
 )
+from ..domain.twiml import EMPTY_TWIML
 from ..handlers import IntakeContext, accept_sms, accept_sms_status
-from .problems import rejected, unavailable
+from .problems import (
+    NOT_DURABLE_RESPONSE,
+    WEBHOOK_REJECTIONS,
+    problem_responses,
+    rejected,
+    unavailable,
+)
 from .twilio_auth import TwilioAuth
 
 CHANNEL: Final = "sms"
-EMPTY_TWIML: Final = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
 _RESPONSES: Final[dict[int | str, dict[str, Any]]] = {
     200: {"content": {"text/xml": {"example": EMPTY_TWIML}}, "description": "Durable"},
-    **{
-        code: {"content": {"application/problem+json": {}}, "description": why}
-        for code, why in (
-            (400, "Malformed form or missing nid"),
-            (401, "X-Twilio-Signature missing"),
-            (403, "X-Twilio-Signature does not match"),
-            (413, "Body too large"),
-            (415, "Not a urlencoded form"),
-            (422, "Missing or invalid fields"),
-            (503, "Not durable yet: retry (see Retry-After)"),
-        )
-    },
+    **problem_responses((400, "Malformed form or missing nid"), *WEBHOOK_REJECTIONS,
+                        NOT_DURABLE_RESPONSE),
 }
 
 

@@ -25,29 +25,20 @@ from ..domain.voice import (
 )
 from ..handlers import IntakeContext, accept_call_outcome, accept_dial, call_reached_dial
 from ..metrics import CALLBACKS_ACCEPTED
-from .problems import rejected, unavailable
+from .problems import (
+    NOT_DURABLE_RESPONSE,
+    WEBHOOK_REJECTIONS,
+    problem_responses,
+    rejected,
+    unavailable,
+)
 from .twilio_auth import TwilioAuth
 
 CHANNEL: Final = "voice"
 log = get_logger(__name__)
 
-_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
-    code: {"content": {"application/problem+json": {}}, "description": why}
-    for code, why in (
-        (400, "Malformed form"),
-        (401, "X-Twilio-Signature missing"),
-        (403, "X-Twilio-Signature does not match"),
-        (413, "Body too large"),
-        (415, "Not a urlencoded form"),
-        (422, "Missing or invalid fields"),
-    )
-}
-_NOT_DURABLE: Final[dict[int | str, dict[str, Any]]] = {
-    503: {
-        "content": {"application/problem+json": {}},
-        "description": "Not durable yet: retry (see Retry-After)",
-    }
-}
+_ERRORS: Final = problem_responses((400, "Malformed form"), *WEBHOOK_REJECTIONS)
+_NOT_DURABLE: Final = problem_responses(NOT_DURABLE_RESPONSE)
 _TWIML: Final[dict[int | str, dict[str, Any]]] = {
     200: {"content": {"text/xml": {}}, "description": "TwiML for the call"}
 }
