@@ -1,7 +1,7 @@
 """`python -m relais_intake` runs the intake HTTP server."""
 
-import asyncio
+from relais_shared.process import run
 
 from .bootstrap import main
 
-asyncio.run(main())
+run(main())

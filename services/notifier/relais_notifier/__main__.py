@@ -1,7 +1,7 @@
 """`python -m relais_notifier` runs the notifier (consumer, outbox relay, health on 8082)."""
 
-import asyncio
+from relais_shared.process import run
 
 from .bootstrap import main
 
-asyncio.run(main())
+run(main())

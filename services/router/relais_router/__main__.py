@@ -1,7 +1,7 @@
 """`python -m relais_router` runs the inbox API; `python -m relais_router.worker` the worker."""
 
-import asyncio
+from relais_shared.process import run
 
 from .api.app import main
 
-asyncio.run(main())
+run(main())

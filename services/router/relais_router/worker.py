@@ -3,11 +3,9 @@ and serves health/readiness/metrics on RELAIS_ROUTER_WORKER_PORT (8083)."""
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import FastAPI
 from relais_shared.http import db_check, kafka_check, ops_router
-from relais_shared.process import http_server, run_until_signalled
+from relais_shared.process import http_server, run, run_until_signalled
 
 from .bootstrap import build_consumer, build_runtime
 from .settings import RouterSettings
@@ -35,4 +33,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run(main())

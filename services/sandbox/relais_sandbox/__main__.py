@@ -1,7 +1,7 @@
 """`python -m relais_sandbox` runs the sandbox SMS provider on RELAIS_SANDBOX_PORT (8090)."""
 
-import asyncio
+from relais_shared.process import run
 
 from .bootstrap import main
 
-asyncio.run(main())
+run(main())

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from fastapi import FastAPI
 from relais_shared.http import db_check, install_problem_handlers, kafka_check, ops_router
-from relais_shared.process import http_server, run_until_signalled
+from relais_shared.process import http_server, run, run_until_signalled
 
 from ..bootstrap import RouterRuntime, build_runtime
 from ..settings import RouterSettings
@@ -43,4 +41,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    run(main())
