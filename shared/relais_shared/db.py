@@ -4,11 +4,13 @@ and the per-service numbered migrations runner."""
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Self
 
 import asyncpg
 
@@ -37,6 +39,30 @@ async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asy
 class _Unit:
     conn: asyncpg.Connection
     after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    buffers: dict[type, WriteBehind] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)
+
+
+class WriteBehind(ABC):
+    """Rows a unit of work writes at its end, just before its commit, in as few statements
+    as possible (a partition batch's acknowledgements, outbox events…), rather than one
+    round trip each. Subclass it with the rows and a `flush`; `current()` is the enclosing
+    unit's buffer of that kind. Only for rows nothing reads back before the commit: a
+    failing flush (e.g. `Retryable`) rolls the whole unit back like any statement."""
+
+    @classmethod
+    def current(cls) -> Self:
+        unit = _UNIT.get()
+        if unit is None:
+            raise RuntimeError(f"{cls.__name__} outside a db.transaction()")
+        buffer = unit.buffers.get(cls)
+        if buffer is None:
+            buffer = unit.buffers[cls] = cls()
+        return buffer  # type: ignore[return-value]
+
+    @abstractmethod
+    async def flush(self, conn: asyncpg.Connection) -> None:
+        """Write the buffered rows (called once, inside the transaction, before COMMIT)."""
 
 
 # The unit of work the current task writes in, if any.
@@ -49,7 +75,8 @@ async def transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
 
     A `transaction()` opened inside another one joins it and the outermost commits —
     an event's inside its partition batch's (the consumer runner's `batch_scope`), a
-    helper's inside its handler's. Hooks given to `after_commit` run once it committed.
+    helper's inside its handler's. Its `WriteBehind` buffers are flushed just before the
+    commit; hooks given to `after_commit` run once it committed.
     """
     unit = _UNIT.get()
     if unit is not None:
@@ -61,10 +88,20 @@ async def transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
         try:
             async with conn.transaction():
                 yield conn
+                for buffer in unit.buffers.values():
+                    await buffer.flush(conn)
         finally:
             _UNIT.reset(token)
     for hook in unit.after_commit:
         await hook()
+
+
+def unit_memo() -> dict[str, Any]:
+    """Values read once per unit of work, e.g. the directory version a whole partition
+    batch is routed with (as if its events were handled at the instant it began); outside
+    a unit, a fresh dict (nothing is remembered)."""
+    unit = _UNIT.get()
+    return {} if unit is None else unit.memo
 
 
 def after_commit(hook: Callable[[], Awaitable[None]]) -> None:

@@ -7,7 +7,7 @@ validates every example. A breaking change is a new topic version.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -61,7 +61,7 @@ DeliveryState = Literal[
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class _Strict(BaseModel):

@@ -26,7 +26,7 @@ class RelaisSettings(BaseSettings):
         return ()
 
     @model_validator(mode="after")
-    def _refuse_default_secrets(self) -> "RelaisSettings":
+    def _refuse_default_secrets(self) -> RelaisSettings:
         if self.env == "production":
             weak = [
                 name

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import asyncpg
 from prometheus_client import Counter
@@ -79,20 +80,48 @@ def reference_for(conversation_id: uuid.UUID) -> str:
 
 
 @dataclass
+class Pending(db.WriteBehind):
+    """What the worker's unit of work (one contact, or a partition batch of them) writes at
+    its end: the message rows nothing reads back before the commit in one statement, then
+    its events to the outbox in one statement, in the order they were added."""
+
+    messages: list[repo.MessageRow] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)  # dedupe keys of `messages`
+    new_inbound: set[str] = field(default_factory=set)  # contacts that must be stored now
+    events: list[tuple[str, str, Envelope]] = field(default_factory=list)
+
+    def add_message(self, row: repo.MessageRow, *, inbound: bool = False) -> None:
+        self.messages.append(row)
+        self.keys.add(row.dedupe_key)
+        if inbound:
+            self.new_inbound.add(row.dedupe_key)
+
+    async def flush(self, conn: asyncpg.Connection) -> None:
+        try:
+            stored = await repo.insert_messages(conn, self.messages) if self.messages else set()
+            if not self.new_inbound <= stored:
+                # A concurrent delivery of the same contact won the race: a retry sees it.
+                raise Retryable("dedupe_key stored concurrently")
+            if self.events:
+                await enqueue_many(conn, repo.SCHEMA, self.events)
+        except TRANSIENT_DB_ERRORS as exc:
+            raise Retryable(type(exc).__name__) from exc
+
+
+@dataclass(frozen=True)
 class Outgoing:
-    """The events one contact's handling emits: written to the outbox in one statement,
-    in the order they were added, at the end of its transaction."""
+    """One contact's writes into its unit of work's `Pending` rows and events."""
 
     site_id: str
     correlation_id: str
-    events: list[tuple[str, str, Envelope]] = field(default_factory=list)
+    pending: Pending
 
     def add(self, topic: str, key: str, data: BaseModel) -> None:
-        self.events.append((topic, key, make_envelope(
+        self.pending.events.append((topic, key, make_envelope(
             topic, data, source=SOURCE, site_id=self.site_id, correlation_id=self.correlation_id)))
 
-    async def write(self, conn: asyncpg.Connection) -> None:
-        await enqueue_many(conn, repo.SCHEMA, self.events)
+    def message(self, *, inbound: bool = False, **fields: Any) -> None:
+        self.pending.add_message(repo.MessageRow(**fields), inbound=inbound)
 
 
 async def handle_contact_received(ctx: RouterContext, delivery: Delivery) -> None:
@@ -103,10 +132,10 @@ async def handle_contact_received(ctx: RouterContext, delivery: Delivery) -> Non
             CONTACTS_ROUTED.labels("not_a_conversation", "-").inc()
             return
         try:
-            out = Outgoing(site_id, delivery.envelope.correlation_id or contact.contact_id)
             async with db.transaction(ctx.pool) as conn:
+                out = Outgoing(site_id, delivery.envelope.correlation_id or contact.contact_id,
+                               Pending.current())
                 outcome, team = await _thread_contact(ctx, conn, contact, site_id, out)
-                await out.write(conn)
         except TRANSIENT_DB_ERRORS as exc:
             raise Retryable(type(exc).__name__) from exc
         CONTACTS_ROUTED.labels(outcome, team).inc()
@@ -119,7 +148,8 @@ async def _thread_contact(
     site_id: str,
     out: Outgoing,
 ) -> tuple[str, str]:
-    if await repo.message_exists(conn, contact.dedupe_key):
+    key = contact.dedupe_key
+    if key in out.pending.keys or await repo.message_exists(conn, key):
         log.info("contact_duplicate_ignored")
         return "duplicate", "-"
     found = await ctx.directory.site(conn, site_id)
@@ -140,7 +170,7 @@ async def _thread_contact(
         conversation_id = choice.conversation_id
         if choice.adopt_patient and choice.patient_id is not None:
             await repo.adopt_patient(conn, conversation_id, choice.patient_id)
-        await _store_inbound(conn, conversation_id, contact, thread)
+        await _store_inbound(conn, conversation_id, contact, thread, out)
         current = await repo.touch_conversation(conn, conversation_id, contact.received_at)
         assert current is not None  # the thread lock holds the conversation open
         team = await _weigh_follow_up(ctx, conn, site, version, conversation_id, current,
@@ -179,7 +209,7 @@ async def _thread_contact(
         patient_id=choice.patient_id,
         follows_id=choice.follows,
     )
-    await _store_inbound(conn, conversation_id, contact, thread)
+    await _store_inbound(conn, conversation_id, contact, thread, out)
     conv_key = str(conversation_id)
     for kind in ("created", "routed"):
         out.add(topics.CONVERSATION_EVENTS, conv_key, _conversation_event(
@@ -190,7 +220,7 @@ async def _thread_contact(
                            eta, lang, out, kinds=(*kinds, ACK_KIND.get(contact.kind, "ack")),
                            eta_params=plan.ack_eta_params)
     if plan.escalation is not None:
-        await _request_on_call(conn, site, conv_key, contact, plan, out)
+        _request_on_call(site, conv_key, contact, plan, out)
     log.info("contact_routed", conversation_id=conv_key, team=decision.team,
              priority=decision.priority, needs_triage=decision.needs_triage)
     return "new_conversation", decision.team
@@ -235,7 +265,7 @@ async def _weigh_follow_up(
         await _request_notices(conn, site, conv_key, contact, address, escalated, reference,
                                None, lang, out, kinds=("emergency_guidance",))
     if plan is not None and plan.escalation is not None:
-        await _request_on_call(conn, site, conv_key, contact, plan, out)
+        _request_on_call(site, conv_key, contact, plan, out)
     log.warning("conversation_escalated", conversation_id=conv_key, reason=why["reason"],
                 team=escalated.team, priority=escalated.priority)
     return escalated.team
@@ -260,8 +290,8 @@ async def _assign(
                            now, lang, reference)
 
 
-async def _request_on_call(
-    conn: asyncpg.Connection, site: Site, conversation_id: str,
+def _request_on_call(
+    site: Site, conversation_id: str,
     contact: ContactReceived, plan: AssignmentPlan, out: Outgoing,
 ) -> None:
     """Out of hours, a P1 is told to the site's on-call person: staff, no patient content."""
@@ -276,8 +306,8 @@ async def _request_on_call(
         params={"to_role": "on_call", **({"sms_from": site.sms_from} if site.sms_from else {})},
         priority="P1", dedupe_key=f"on_call:{contact.dedupe_key}",
     )
-    await repo.insert_message(
-        conn, conversation_id=uuid.UUID(conversation_id), direction="out",
+    out.message(
+        conversation_id=uuid.UUID(conversation_id), direction="out",
         channel=escalation.channel, kind="on_call_escalation", dedupe_key=request.dedupe_key,
         notification_id=uuid.UUID(nid), body=escalation.text, delivery_status="queued",
     )
@@ -317,10 +347,10 @@ async def _close_stale(
 
 async def _store_inbound(
     conn: asyncpg.Connection, conversation_id: uuid.UUID, contact: ContactReceived,
-    thread: identity.Thread,
+    thread: identity.Thread, out: Outgoing,
 ) -> None:
-    stored = await repo.insert_message(
-        conn,
+    out.message(
+        inbound=True,
         conversation_id=conversation_id,
         direction="in",
         channel=contact.channel,
@@ -333,9 +363,6 @@ async def _store_inbound(
         at=contact.received_at,
         correspondent_id=thread.correspondent_id,
     )
-    if not stored:
-        # A concurrent delivery of the same contact won the race: retry sees the duplicate.
-        raise Retryable("dedupe_key stored concurrently")
     await identity.record_inbound_ids(conn, thread, conversation_id)
 
 
@@ -396,8 +423,7 @@ async def _request_notices(
         if channel == "email":  # Message-ID / In-Reply-To / References: replies thread back
             request.params.update(await identity.outbound_email_headers(
                 conn, uuid.UUID(conversation_id), nid, contact.recipient))
-        await repo.insert_message(
-            conn,
+        out.message(
             conversation_id=uuid.UUID(conversation_id),
             direction="out",
             channel=channel,

@@ -217,15 +217,18 @@ class ConsumerRunner:
         async def refuse(record: ConsumerRecord, reason: str) -> None:
             raise _RedoOneByOne(record.offset, "invalid")
 
-        async with self._batch_scope():
-            for record in records:
-                if self._stopping.is_set():
-                    break
-                try:
-                    await self._handle_record(record, refuse)
-                except Retryable as exc:
-                    raise _RedoOneByOne(record.offset, "retryable") from exc
-                next_offset = record.offset + 1
+        try:
+            async with self._batch_scope():
+                for record in records:
+                    if self._stopping.is_set():
+                        break
+                    try:
+                        await self._handle_record(record, refuse)
+                    except Retryable as exc:
+                        raise _RedoOneByOne(record.offset, "retryable") from exc
+                    next_offset = record.offset + 1
+        except Retryable as exc:  # from the scope's own end (its write-behind flush)
+            raise _RedoOneByOne(records[0].offset, "retryable") from exc
         for record in records:
             self._attempts.pop((tp, record.offset), None)
         return next_offset, None

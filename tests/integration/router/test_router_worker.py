@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import asyncpg
 import orjson
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from relais_cli.stack import prepare_database
 from relais_router.bootstrap import build_consumer, build_runtime
@@ -204,3 +204,66 @@ async def test_poison_event_goes_to_the_dlq_with_its_reason_and_the_partition_ke
         assert hit.key == phone.encode()
     finally:
         await dlq.stop()
+
+
+async def test_a_batch_with_a_provider_retry_and_a_follow_up_stores_each_contact_once(
+    kafka_bootstrap, fresh_database_url, tmp_path, producer
+):
+    """Waiting events are handled as one partition batch, whose message rows and events are
+    written at its end: a retry of a contact still unwritten in the same batch is seen as a
+    duplicate, and the sender's follow-up in the batch threads into the new conversation."""
+    group = "test-router-" + uuid.uuid4().hex[:8]
+    # The group starts where the topic ends now: other tests' events (a poison one among
+    # them) would make a different batch.
+    start = AIOKafkaConsumer(bootstrap_servers=kafka_bootstrap, group_id=group,
+                             enable_auto_commit=False)
+    await start.start()
+    try:
+        parts = [TopicPartition(topics.CONTACT_RECEIVED, p)
+                 for p in await producer.partitions_for(topics.CONTACT_RECEIVED)]
+        start.assign(parts)
+        await start.seek_to_end(*parts)
+        await start.commit({tp: await start.position(tp) for tp in parts})
+    finally:
+        await start.stop()
+    phone = unique_phone()
+    first = contact_envelope(phone, "Bonjour, je voudrais prendre rendez-vous")
+    retry = first.model_copy(update={"id": new_id()})  # same dedupe_key, new event
+    follow_up = contact_envelope(phone, "plutôt le matin si possible")
+    for env in (first, retry, follow_up):
+        await producer.send(topics.CONTACT_RECEIVED, encode(env), key=phone.encode())
+    await producer.flush()
+    await prepare_database(fresh_database_url, tmp_path / "creds.txt")
+    settings = RouterSettings(
+        kafka_bootstrap=kafka_bootstrap, database_url=fresh_database_url,
+        router_consumer_group=group, log_format="json",
+    )
+    runtime = await build_runtime(settings, "router-test")
+    consumer = build_consumer(runtime)
+    task = asyncio.create_task(consumer.run())
+    conn = await asyncpg.connect(fresh_database_url)
+    try:
+        await eventually(
+            "SELECT count(*) FROM router.messages m JOIN router.correspondents k"
+            " ON k.id = m.correspondent_id WHERE k.address = $1", conn, phone, expected=2,
+        )
+        rows = await conn.fetch(
+            "SELECT m.direction, m.kind, m.dedupe_key, m.conversation_id, m.xmin::text AS tx"
+            " FROM router.messages m JOIN router.conversations c ON c.id = m.conversation_id"
+            " JOIN router.correspondents k ON k.id = c.correspondent_id WHERE k.address = $1",
+            phone,
+        )
+        assert sorted((r["direction"], r["kind"]) for r in rows) == [
+            ("in", "message"), ("in", "message"), ("out", "ack")]
+        assert {r["dedupe_key"] for r in rows if r["direction"] == "in"} == {
+            first.data["dedupe_key"], follow_up.data["dedupe_key"]}
+        assert len({r["conversation_id"] for r in rows}) == 1
+        assert len({r["tx"] for r in rows}) == 1  # one batch, one transaction
+        events = await conn.fetchval(
+            "SELECT count(*) FROM router.outbox WHERE key = $1::text", str(rows[0]["conversation_id"]))
+        assert events == 3  # created, routed, the ack request
+    finally:
+        await conn.close()
+        consumer.stop()
+        await asyncio.wait([task], timeout=15)
+        await runtime.close()

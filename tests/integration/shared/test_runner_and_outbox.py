@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import uuid
+from dataclasses import dataclass, field
+from typing import ClassVar
 
 import asyncpg
 import orjson
@@ -281,3 +283,101 @@ async def test_a_nested_transaction_joins_and_after_commit_runs_only_once_commit
             db.after_commit(functools.partial(note, "nowhere"))
     finally:
         await pool.close()
+
+
+@dataclass
+class _Codes(db.WriteBehind):
+    """Test rows written at the end of their unit of work, in one statement."""
+
+    codes: list[int] = field(default_factory=list)
+    refuse_once: set[int] = field(default_factory=set)
+    flushes: ClassVar[list[list[int]]] = []
+
+    async def flush(self, conn: asyncpg.Connection) -> None:
+        _Codes.flushes.append(list(self.codes))
+        if self.refuse_once & set(self.codes):
+            _REFUSED.update(self.refuse_once & set(self.codes))
+            raise Retryable("a concurrent writer got there first")
+        await conn.execute("INSERT INTO handled SELECT unnest($1::int[])", self.codes)
+
+
+_REFUSED: set[int] = set()
+
+
+async def test_write_behind_rows_are_flushed_once_before_the_commit_and_roll_back_with_it(
+    fresh_database_url,
+):
+    pool = await asyncpg.create_pool(fresh_database_url, min_size=1, max_size=2)
+    await pool.execute("CREATE TABLE handled (code int)")
+    _Codes.flushes.clear()
+    try:
+        async with db.transaction(pool):
+            _Codes.current().codes.append(1)
+            async with db.transaction(pool):  # joins: same buffer, no flush at its end
+                _Codes.current().codes.append(2)
+                assert db.unit_memo() is db.unit_memo()
+                db.unit_memo()["version"] = 7
+            assert _Codes.flushes == []
+            assert db.unit_memo()["version"] == 7
+        assert _Codes.flushes == [[1, 2]]
+        assert db.unit_memo() == {}  # outside a unit nothing is remembered
+        with pytest.raises(Retryable):
+            async with db.transaction(pool) as conn:
+                await conn.execute("INSERT INTO handled VALUES (3)")
+                buffer = _Codes.current()
+                buffer.codes.append(4)
+                buffer.refuse_once.add(4)
+        # the failed flush rolled back the unit's other writes too
+        assert await pool.fetchval("SELECT array_agg(code ORDER BY code) FROM handled") == [1, 2]
+        with pytest.raises(RuntimeError, match="outside"):
+            _Codes.current()
+    finally:
+        await pool.close()
+
+
+async def test_a_batch_whose_write_behind_flush_asks_for_a_retry_is_redone_one_by_one(
+    kafka_bootstrap, producer, fresh_database_url
+):
+    """The flush at a batch's end runs after its last handler: a Retryable there rolls the
+    batch back and it is redone one event per transaction, each event's rows written once."""
+    topic = topics.DELIVERY_STATUS
+    run = uuid.uuid4().hex[:8]
+    key = f"{run}-flush"
+    pool = await asyncpg.create_pool(fresh_database_url, min_size=1, max_size=3)
+    await pool.execute("CREATE TABLE handled (code int)")
+    _REFUSED.clear()
+
+    async def handler(delivery: Delivery) -> None:
+        if delivery.key != key:
+            return
+        code = int(delivery.data.provider_code or 0)  # type: ignore[attr-defined]
+        async with db.transaction(pool):
+            buffer = _Codes.current()
+            buffer.codes.append(code)
+            if code == 3 and 3 not in _REFUSED:
+                buffer.refuse_once.add(3)
+
+    for n in range(8):
+        await producer.send(topic, encode(status_event(n)), key=key.encode())
+    await producer.flush()
+    runner = ConsumerRunner(
+        bootstrap=kafka_bootstrap, group_id="g-" + run, topics=[topic], handlers={topic: handler},
+        dlq_producer=producer, client_id="test", retry=RetryPolicy(base_seconds=0.1),
+        batch_scope=functools.partial(db.transaction, pool),
+    )
+    redone = REDONE.labels(topic)._value.get()
+    task = asyncio.create_task(runner.run())
+    try:
+        deadline = asyncio.get_running_loop().time() + 30
+        while await pool.fetchval("SELECT count(*) FROM handled") < 8:
+            assert asyncio.get_running_loop().time() < deadline
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(0.5)
+    finally:
+        runner.stop()
+        await asyncio.wait_for(task, 15)
+    codes = [r["code"] for r in await pool.fetch("SELECT code FROM handled ORDER BY code")]
+    await pool.close()
+    assert codes == list(range(8))  # each once: the refused batch left nothing behind
+    assert _REFUSED == {3}
+    assert REDONE.labels(topic)._value.get() > redone

@@ -12,6 +12,7 @@ from typing import Any
 import asyncpg
 import orjson
 import yaml
+from relais_shared import db
 
 from ..domain.assignment import TeamHistory, TeamLoad
 from ..domain.directory import Directory, Site, diff_documents
@@ -86,8 +87,12 @@ class DirectoryCache:
 
     async def site(self, conn: asyncpg.Connection, site_id: str) -> tuple[Site, int] | None:
         """The site as the directory stands now, and the directory version: read again only
-        when the version moved (every directory change writes one)."""
-        version = await conn.fetchval(f"SELECT {_VERSION}")
+        when the version moved (every directory change writes one). The version is read
+        once per unit of work: a partition batch routes with one directory."""
+        memo = db.unit_memo()
+        version = memo.get("directory_version")
+        if version is None:
+            version = memo["directory_version"] = await conn.fetchval(f"SELECT {_VERSION}")
         known = self._by_id.get(site_id)
         if known is not None and known[1] == version:
             return known

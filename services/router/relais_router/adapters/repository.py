@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -304,39 +305,62 @@ async def escalate_conversation(
     )
 
 
-async def insert_message(
-    conn: asyncpg.Connection,
-    *,
-    conversation_id: uuid.UUID,
-    direction: str,
-    channel: str,
-    kind: str,
-    dedupe_key: str,
-    contact_id: uuid.UUID | None = None,
-    notification_id: uuid.UUID | None = None,
-    subject: str | None = None,
-    body: str | None = None,
-    attachments: list[dict[str, Any]] | None = None,
-    delivery_status: str | None = None,
-    at: datetime | None = None,
-    correspondent_id: uuid.UUID | None = None,
-    rating: int | None = None,
-) -> bool:
-    """Insert a message; False when its dedupe_key was already stored (a no-op)."""
-    status = await conn.execute(
-        """
-        INSERT INTO router.messages
-          (id, conversation_id, direction, channel, kind, dedupe_key, contact_id,
-           notification_id, subject, body, attachments, delivery_status, created_at,
-           correspondent_id, rating)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, coalesce($13, now()), $14, $15)
-        ON CONFLICT (dedupe_key) DO NOTHING
-        """,
-        uuid.uuid4(), conversation_id, direction, channel, kind, dedupe_key, contact_id,
-        notification_id, subject, body, _json(attachments or []), delivery_status, at,
-        correspondent_id, rating,
-    )
-    return status.endswith(" 1")
+@dataclass(frozen=True)
+class MessageRow:
+    """One row of router.messages as the worker and the API write it."""
+
+    conversation_id: uuid.UUID
+    direction: str
+    channel: str
+    kind: str
+    dedupe_key: str
+    contact_id: uuid.UUID | None = None
+    notification_id: uuid.UUID | None = None
+    subject: str | None = None
+    body: str | None = None
+    attachments: list[dict[str, Any]] | None = None
+    delivery_status: str | None = None
+    at: datetime | None = None
+    correspondent_id: uuid.UUID | None = None
+    rating: int | None = None
+
+    def values(self) -> tuple[Any, ...]:
+        return (
+            uuid.uuid4(), self.conversation_id, self.direction, self.channel, self.kind,
+            self.dedupe_key, self.contact_id, self.notification_id, self.subject, self.body,
+            _json(self.attachments or []), self.delivery_status, self.at,
+            self.correspondent_id, self.rating,
+        )
+
+
+_MESSAGE_COLUMNS = (
+    "id, conversation_id, direction, channel, kind, dedupe_key, contact_id, notification_id,"
+    " subject, body, attachments, delivery_status, created_at, correspondent_id, rating"
+)
+_MESSAGE_TYPES = (
+    "uuid", "uuid", "text", "text", "text", "text", "uuid", "uuid",
+    "text", "text", "jsonb", "text", "timestamptz", "uuid", "smallint",
+)
+_INSERT_MESSAGES = (
+    f"INSERT INTO router.messages ({_MESSAGE_COLUMNS})"
+    f" SELECT {_MESSAGE_COLUMNS.replace('created_at', 'coalesce(created_at, now())')}"
+    " FROM unnest(" + ", ".join(f"${i}::{t}[]" for i, t in enumerate(_MESSAGE_TYPES, 1))
+    + f") AS r({_MESSAGE_COLUMNS})"
+    " ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key"
+)
+
+
+async def insert_messages(conn: asyncpg.Connection, rows: Sequence[MessageRow]) -> set[str]:
+    """Insert messages in one statement; returns the dedupe keys stored (a key already
+    there, or twice in `rows`, is a no-op)."""
+    columns = list(zip(*(row.values() for row in rows), strict=True))
+    return {r["dedupe_key"] for r in await conn.fetch(_INSERT_MESSAGES, *columns)}
+
+
+async def insert_message(conn: asyncpg.Connection, **fields: Any) -> bool:
+    """Insert a message (the fields of `MessageRow`); False when its dedupe_key was already
+    stored (a no-op)."""
+    return bool(await insert_messages(conn, [MessageRow(**fields)]))
 
 
 async def site(conn: asyncpg.Connection, site_id: str) -> asyncpg.Record | None:
