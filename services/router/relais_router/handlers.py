@@ -148,16 +148,17 @@ async def _thread_contact(
     site_id: str,
     out: Outgoing,
 ) -> tuple[str, str]:
-    key = contact.dedupe_key
-    if key in out.pending.keys or await repo.message_exists(conn, key):
-        log.info("contact_duplicate_ignored")
-        return "duplicate", "-"
     found = await ctx.directory.site(conn, site_id)
     if found is None:
         raise InvalidMessage(f"unknown site {site_id!r}")
     site, version = found
     # Threading: correspondent (and verified patient) row-locked, then where it goes.
-    thread = await identity.resolve_thread(conn, contact, site, ctx.thread_window_hours)
+    thread = None
+    if contact.dedupe_key not in out.pending.keys:  # not earlier in this batch
+        thread = await identity.resolve_thread(conn, contact, site, ctx.thread_window_hours)
+    if thread is None:
+        log.info("contact_duplicate_ignored")
+        return "duplicate", "-"
     contact = thread.contact  # the sender as re-read in the site's region
     correspondent_id = thread.correspondent_id
     if thread.rating is not None:  # CSAT hook: a reply to a survey is a rating, not a contact
@@ -172,7 +173,8 @@ async def _thread_contact(
             await repo.adopt_patient(conn, conversation_id, choice.patient_id)
         await _store_inbound(conn, conversation_id, contact, thread, out)
         current = await repo.touch_conversation(conn, conversation_id, contact.received_at)
-        assert current is not None  # the thread lock holds the conversation open
+        if current is None:  # resolved by someone else since it was read: think again
+            raise Retryable("conversation closed concurrently")
         team = await _weigh_follow_up(ctx, conn, site, version, conversation_id, current,
                                       contact, thread.address, out)
         log.info("contact_threaded", conversation_id=str(conversation_id), team=team,

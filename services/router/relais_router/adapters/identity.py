@@ -58,8 +58,9 @@ def _candidate(row: asyncpg.Record | None) -> Candidate | None:
 
 async def resolve_thread(
     conn: asyncpg.Connection, contact: ContactReceived, site: Site, window_hours: int
-) -> Thread:
-    """Lock the correspondent (and its verified patient) and decide where the contact threads.
+) -> Thread | None:
+    """Lock the correspondent (and its verified patient) and decide where the contact
+    threads; None when the contact is already stored (a redelivery, a provider's retry).
 
     Lock order everywhere: correspondent row, then patient row. Two addresses of one
     patient handled at the same instant on different partitions serialise on the
@@ -75,13 +76,29 @@ async def resolve_thread(
     row = await repo.upsert_correspondent_with_links(
         conn, address.address, address.kind, address.raw, address.unparsed,
         is_mobile=address.is_mobile, number_type=address.number_type,
+        dedupe_key=contact.dedupe_key,
     )
+    if row["duplicate"]:
+        return None
     correspondent_id: uuid.UUID = row["id"]
     links = [rules.Link(p, r, v) for p, r, v in
              zip(row["patients"], row["relations"], row["link_verified"], strict=True)]
     patient_id = rules.trusted_patient(links, row["verified"])
+    address_open = next((
+        Candidate(id=conv, status="open", last_inbound_at=last, patient_id=None,
+                  correspondent_id=correspondent_id)
+        for conv, site_id, last in zip(row["open_ids"] or (), row["open_sites"] or (),
+                                       row["open_last"] or (), strict=True)
+        if site_id == site.id), None)
+    patient_open: Candidate | None = None
     if patient_id is not None:
         await repo.lock_patient(conn, patient_id)
+        # After the patient lock: a fresh statement sees what another address of the
+        # patient committed while this one waited.
+        fresh_patient_open, fresh_address_open = await repo.open_candidates(
+            conn, correspondent_id, patient_id, site.id
+        )
+        patient_open, address_open = _candidate(fresh_patient_open), _candidate(fresh_address_open)
     now = contact.received_at
 
     rating, rated = await _csat_hook(conn, contact, correspondent_id, site.id, now)
@@ -91,13 +108,9 @@ async def resolve_thread(
     if email is not None and rating is None:
         rows = await repo.conversations_by_message_ids(conn, email.candidates(), site.id)
         referenced = [c for c in map(_candidate, rows) if c is not None]
-    patient_open, address_open = await repo.open_candidates(
-        conn, correspondent_id, patient_id, site.id
-    )
     choice = choose_thread(
         now=now, patient_id=patient_id, referenced=referenced,
-        patient_open=_candidate(patient_open), address_open=_candidate(address_open),
-        window_hours=window_hours,
+        patient_open=patient_open, address_open=address_open, window_hours=window_hours,
     )
     return Thread(contact, correspondent_id, address, row["verified"], patient_id, choice,
                   email, rating, rated)

@@ -26,29 +26,6 @@ def _json(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-async def message_exists(conn: asyncpg.Connection, dedupe_key: str) -> bool:
-    return bool(
-        await conn.fetchval("SELECT 1 FROM router.messages WHERE dedupe_key = $1", dedupe_key)
-    )
-
-
-async def upsert_correspondent(
-    conn: asyncpg.Connection,
-    address: str,
-    kind: str,
-    raw: str | None,
-    unparsed: bool,
-    *,
-    is_mobile: bool = False,
-    number_type: str | None = None,
-) -> uuid.UUID:
-    """Create or touch the correspondent; the UPDATE takes its row lock for the transaction."""
-    row = await upsert_correspondent_with_links(
-        conn, address, kind, raw, unparsed, is_mobile=is_mobile, number_type=number_type
-    )
-    return row["id"]
-
-
 async def upsert_correspondent_with_links(
     conn: asyncpg.Connection,
     address: str,
@@ -58,30 +35,51 @@ async def upsert_correspondent_with_links(
     *,
     is_mobile: bool = False,
     number_type: str | None = None,
+    dedupe_key: str,
 ) -> asyncpg.Record:
-    """Create or touch (and row-lock) the correspondent, with its active links, in one trip.
+    """Create or touch (and row-lock) the correspondent, in one trip with what threading
+    reads next: its active links, whether `dedupe_key` is already stored (a redelivery or
+    a provider's retry), and its own open conversations without a patient (one per site).
 
-    Returns id, verified, and `links`: [(patient_id, relation, verified)] of active links.
+    Returns id, verified, patients/relations/link_verified (active links), duplicate, and
+    open_ids/open_sites/open_last (last inbound; NULL when there is none). Those
+    conversations are read in the statement's snapshot, which may predate a concurrent
+    commit this statement waited for: `conversations_one_open` refuses a second open
+    conversation, and `touch_conversation` one closed meanwhile (both: retry).
     """
     return await conn.fetchrow(
         """
-        WITH c AS (
+        WITH d AS (
+            SELECT EXISTS (SELECT 1 FROM router.messages WHERE dedupe_key = $8) AS duplicate
+        ), c AS (
             INSERT INTO router.correspondents
                 (id, address, kind, raw, unparsed, is_mobile, number_type)
             VALUES ($1, $2, $3, $4, $5, $6, $7)
-            ON CONFLICT (address) DO UPDATE SET last_seen_at = now(),
+            ON CONFLICT (address) DO UPDATE SET  -- a duplicate is nothing new seen
+                last_seen_at = CASE WHEN (SELECT duplicate FROM d)
+                                    THEN correspondents.last_seen_at ELSE now() END,
                 is_mobile = EXCLUDED.is_mobile, number_type = EXCLUDED.number_type
             RETURNING id, verified
         )
-        SELECT c.id, c.verified,
-               coalesce(array_agg(l.patient_id) FILTER (WHERE l.id IS NOT NULL), '{}') AS patients,
-               coalesce(array_agg(l.relation) FILTER (WHERE l.id IS NOT NULL), '{}') AS relations,
-               coalesce(array_agg(l.verified) FILTER (WHERE l.id IS NOT NULL), '{}') AS link_verified
-        FROM c LEFT JOIN router.correspondent_links l
-            ON l.correspondent_id = c.id AND l.unlinked_at IS NULL
-        GROUP BY c.id, c.verified
+        SELECT c.id, c.verified, l.patients, l.relations, l.link_verified,
+               (SELECT duplicate FROM d) AS duplicate, o.open_ids, o.open_sites, o.open_last
+        FROM c
+        CROSS JOIN LATERAL (
+            SELECT coalesce(array_agg(patient_id), '{}') AS patients,
+                   coalesce(array_agg(relation), '{}') AS relations,
+                   coalesce(array_agg(verified), '{}') AS link_verified
+            FROM router.correspondent_links WHERE correspondent_id = c.id AND unlinked_at IS NULL
+        ) l
+        -- the site is picked by the caller: with `site_id = …` here the planner may take
+        -- the (site, team) queue index and scan every open conversation of the site
+        CROSS JOIN LATERAL (
+            SELECT array_agg(id) AS open_ids, array_agg(site_id) AS open_sites,
+                   array_agg(last_inbound_at) AS open_last
+            FROM router.conversations
+            WHERE correspondent_id = c.id AND status = 'open' AND patient_id IS NULL
+        ) o
         """,
-        uuid.uuid4(), address, kind, raw, unparsed, is_mobile, number_type,
+        uuid.uuid4(), address, kind, raw, unparsed, is_mobile, number_type, dedupe_key,
     )
 
 
@@ -279,7 +277,7 @@ async def touch_conversation(
     follow-up is weighed against (team, priority, urgent) and how to word to the patient."""
     return await conn.fetchrow(
         "UPDATE router.conversations SET last_inbound_at = greatest(last_inbound_at, $2),"
-        " updated_at = now(), version = version + 1 WHERE id = $1"
+        " updated_at = now(), version = version + 1 WHERE id = $1 AND status = 'open'"
         " RETURNING team, priority, urgent, lang, reference",
         conversation_id, at,
     )
