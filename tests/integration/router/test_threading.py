@@ -15,6 +15,7 @@ from aiokafka.partitioner import DefaultPartitioner
 
 from relais_cli.stack import prepare_database
 from relais_router.adapters import identity
+from relais_router.adapters import repository as repo
 from relais_router.bootstrap import build_consumer, build_runtime
 from relais_router.handlers import RouterContext, handle_contact_received, handle_delivery_status
 from relais_router.settings import RouterSettings
@@ -306,6 +307,29 @@ async def test_other_channels_join_within_72_hours_and_a_stale_conversation_is_r
         "SELECT payload FROM router.outbox WHERE key = $1 AND headers->>'type' = 'conversation.resolved'",
         str(conv["id"]))
     assert orjson.loads(resolved)["data"]["details"] == {"reason": "thread_window_elapsed"}
+
+
+async def test_a_conversation_resolved_meanwhile_is_neither_touched_nor_closed_again(runtime, db):
+    phone = unique_phone()
+    first = sms(phone, "Bonjour, pour une ordonnance")
+    await handle(runtime, first)
+    conv = await conversation_of(db, first)
+    later = datetime.now(UTC) + timedelta(minutes=5)
+    async with db.transaction():
+        touched = await repo.touch_conversation(db, conv["id"], later)
+    assert touched is not None and touched["team"] == conv["team"]
+    await db.execute("UPDATE router.conversations SET status = 'resolved' WHERE id = $1",
+                     conv["id"])
+    before = await db.fetchval("SELECT version FROM router.conversations WHERE id = $1", conv["id"])
+    assert await repo.close_conversations(db, [conv["id"]]) == []
+    assert await db.fetchval("SELECT version FROM router.conversations WHERE id = $1",
+                             conv["id"]) == before
+    with pytest.raises(RuntimeError):  # the caller rolls back when the touch finds it closed
+        async with db.transaction():
+            assert await repo.touch_conversation(db, conv["id"], later) is None
+            raise RuntimeError("rolled back by the caller")
+    assert await db.fetchval("SELECT version FROM router.conversations WHERE id = $1",
+                             conv["id"]) == before
 
 
 async def test_a_new_message_in_an_open_conversation_keeps_its_team_and_agent(runtime, db):

@@ -210,12 +210,15 @@ async def close_conversations(
     """Resolve open conversations left past the threading window; returns those it closed."""
     if not conversation_ids:
         return []
+    # The status is tested on the locked rows, not in the scan: see touch_conversation.
     return await conn.fetch(
         """
-        UPDATE router.conversations SET status = 'resolved', updated_at = now(),
-               version = version + 1
-        WHERE id = ANY($1::uuid[]) AND status = 'open'
-        RETURNING id, team, priority, urgent, needs_triage
+        WITH locked AS MATERIALIZED (
+            SELECT id, status FROM router.conversations WHERE id = ANY($1::uuid[]) FOR UPDATE)
+        UPDATE router.conversations c SET status = 'resolved', updated_at = now(),
+               version = c.version + 1
+        FROM locked WHERE c.id = locked.id AND locked.status = 'open'
+        RETURNING c.id, c.team, c.priority, c.urgent, c.needs_triage
         """,
         list(conversation_ids),
     )
@@ -274,13 +277,19 @@ async def touch_conversation(
     conn: asyncpg.Connection, conversation_id: uuid.UUID, at: datetime
 ) -> asyncpg.Record | None:
     """A new inbound message: the clock of the threading window moves; returns what a
-    follow-up is weighed against (team, priority, urgent) and how to word to the patient."""
-    return await conn.fetchrow(
+    follow-up is weighed against (team, priority, urgent) and how to word to the patient;
+    None when it is no longer open (the caller's transaction is then rolled back).
+
+    The key alone selects the row: with `status = 'open'` in the WHERE clause, a plan
+    cached while the table was empty scans a partial index of open conversations instead
+    of the primary key (2 ms a touch at 10,000 open conversations in the router bench)."""
+    row = await conn.fetchrow(
         "UPDATE router.conversations SET last_inbound_at = greatest(last_inbound_at, $2),"
-        " updated_at = now(), version = version + 1 WHERE id = $1 AND status = 'open'"
-        " RETURNING team, priority, urgent, lang, reference",
+        " updated_at = now(), version = version + 1 WHERE id = $1"
+        " RETURNING status, team, priority, urgent, lang, reference",
         conversation_id, at,
     )
+    return row if row is not None and row["status"] == "open" else None
 
 
 async def escalate_conversation(
