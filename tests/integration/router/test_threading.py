@@ -12,7 +12,6 @@ import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
-
 from relais_cli.stack import prepare_database
 from relais_router.adapters import identity
 from relais_router.adapters import repository as repo
@@ -25,6 +24,7 @@ from relais_shared.errors import Retryable
 from relais_shared.events import Address, ContactReceived, DeliveryStatus, make_envelope
 from relais_shared.ids import new_id
 from relais_shared.kafka.runner import Delivery
+
 from tests.conftest import unique_phone
 
 pytestmark = pytest.mark.integration

@@ -16,6 +16,11 @@ import asyncpg
 SCHEMA = "notifier"
 _T = f'"{SCHEMA}".notifications'
 _SUPPRESSIONS = f'"{SCHEMA}".suppressions'
+# A compare-and-set on one row tests `status = $n` with SENDING passed as a value, never the
+# literal: with the literal, a generic plan cached while few rows were `sending` scans the
+# partial index of `sending` rows (notifications_sending) instead of the primary key, so
+# every send costs more as the backlog grows (0.6 ms a send in the e2e bench).
+SENDING = "sending"
 
 
 @dataclass(frozen=True)
@@ -98,9 +103,9 @@ async def claim(
     record = await conn.fetchrow(
         f"UPDATE {_T} SET lease_until = now() + make_interval(secs => $3), lease_owner = $2,"
         " updated_at = now()"
-        " WHERE notification_id = $1 AND status = 'sending'"
+        " WHERE notification_id = $1 AND status = $4"
         " AND (lease_until IS NULL OR lease_until <= now() OR lease_owner = $2) RETURNING *",
-        notification_id, owner, lease_seconds,
+        notification_id, owner, lease_seconds, SENDING,
     )
     return Notification.from_record(record) if record else None
 
@@ -120,14 +125,14 @@ async def take_clean_attempt(
     record = await conn.fetchrow(
         f"UPDATE {_T} n SET lease_until = now() + make_interval(secs => $3), lease_owner = $2,"
         " attempts = attempts + 1, in_doubt = true, updated_at = now()"
-        " WHERE notification_id = $1 AND status = 'sending' AND NOT in_doubt"
+        " WHERE notification_id = $1 AND status = $6 AND NOT in_doubt"
         " AND (lease_until IS NULL OR lease_until <= now() OR lease_owner = $2)"
         " AND (expires_at IS NULL OR expires_at > now()) AND attempts < $4"
         " AND (kind = ANY($5::text[]) OR NOT EXISTS ("
         f"   SELECT FROM {_SUPPRESSIONS} s"
         "   WHERE s.site_id = n.site_id AND s.address = n.address AND s.suppressed))"
         " RETURNING *",
-        notification_id, owner, lease_seconds, max_attempts, list(exempt_kinds),
+        notification_id, owner, lease_seconds, max_attempts, list(exempt_kinds), SENDING,
     )
     return Notification.from_record(record) if record else None
 
@@ -137,9 +142,9 @@ async def start_attempt(conn: asyncpg.Connection, notification_id: str, owner: s
     when the notification is no longer `sending` or the lease was lost."""
     value = await conn.fetchval(
         f"UPDATE {_T} SET attempts = attempts + 1, in_doubt = true, updated_at = now()"
-        " WHERE notification_id = $1 AND status = 'sending'"
+        " WHERE notification_id = $1 AND status = $3"
         " AND lease_owner = $2 AND lease_until > now() RETURNING attempts",
-        notification_id, owner,
+        notification_id, owner, SENDING,
     )
     return int(value) if value is not None else None
 
@@ -159,8 +164,8 @@ async def release(
         f"UPDATE {_T} SET in_doubt = $3, last_error = $4, updated_at = now(),"
         " lease_until = CASE WHEN $5::float8 > 0 THEN now() + make_interval(secs => $5)"
         " ELSE NULL END"
-        " WHERE notification_id = $1 AND status = 'sending' AND lease_owner = $2",
-        notification_id, owner, in_doubt, last_error, hold_seconds,
+        " WHERE notification_id = $1 AND status = $6 AND lease_owner = $2",
+        notification_id, owner, in_doubt, last_error, hold_seconds, SENDING,
     )
 
 
