@@ -115,9 +115,18 @@ class OutboxRelay:
             self.active = True
             log.info("outbox_relay_active", schema=self._schema)
             await conn.add_listener(_channel(self._schema), self._on_notify)
-            since_prune = 0
+            loop = asyncio.get_running_loop()
+            since_prune, last_id, full_scan_at = 0, 0, 0.0
             while not self._stopping.is_set():
-                published = await self.publish_pending(conn)
+                # Woken by new rows: read past the last row published, skipping the index
+                # entries of published rows that vacuum has not removed yet. At least every
+                # poll interval, from the start: a transaction that took an id below the
+                # last one published but committed after it is never left behind.
+                after = last_id
+                if loop.time() >= full_scan_at:
+                    after, full_scan_at = 0, loop.time() + self._poll_interval
+                published, newest = await self.publish_pending(conn, after)
+                last_id = max(last_id, newest)
                 since_prune += 1
                 if since_prune >= 600:
                     await self.prune(conn)
@@ -135,16 +144,18 @@ class OutboxRelay:
     def _on_notify(self, *_: Any) -> None:
         self._wake.set()
 
-    async def publish_pending(self, conn: asyncpg.Connection) -> int:
-        """Publish one batch in id order; rows are marked only after the broker acked."""
+    async def publish_pending(self, conn: asyncpg.Connection, after: int = 0) -> tuple[int, int]:
+        """Publish one batch of the rows past id `after`, in id order; rows are marked only
+        after the broker acked. Returns how many, and the newest id published (0: none)."""
         rows = await conn.fetch(
             f'SELECT id, topic, key, payload, headers FROM "{self._schema}".outbox'
-            " WHERE published_at IS NULL ORDER BY id LIMIT $1",
-            self._batch_size,
+            " WHERE published_at IS NULL AND id > $2 ORDER BY id LIMIT $1",
+            self._batch_size, after,
         )
         if not rows:
-            OUTBOX_BACKLOG.labels(self._schema).set(0)
-            return 0
+            if not after:
+                OUTBOX_BACKLOG.labels(self._schema).set(0)
+            return 0, 0
         futures = []
         for row in rows:
             headers = [(k, str(v).encode()) for k, v in orjson.loads(row["headers"]).items()]
@@ -160,11 +171,14 @@ class OutboxRelay:
             ids,
         )
         OUTBOX_PUBLISHED.labels(self._schema).inc(len(ids))
-        backlog = await conn.fetchval(
-            f'SELECT count(*) FROM "{self._schema}".outbox WHERE published_at IS NULL'
-        )
+        # A full batch means the relay is behind: count what waits (a partial one caught up).
+        backlog = 0
+        if len(rows) == self._batch_size:
+            backlog = await conn.fetchval(
+                f'SELECT count(*) FROM "{self._schema}".outbox WHERE published_at IS NULL'
+            )
         OUTBOX_BACKLOG.labels(self._schema).set(backlog)
-        return len(rows)
+        return len(rows), ids[-1]
 
     async def prune(self, conn: asyncpg.Connection) -> None:
         """Drop published rows and processed-event keys past retention."""

@@ -142,6 +142,49 @@ async def test_outbox_relay_publishes_in_order_once_with_one_active_relay(
     assert all(dict(r.headers)["type"] == b"delivery.status" for r in got)
 
 
+async def test_an_event_committed_after_newer_ones_were_published_is_published_too(
+    fresh_database_url, producer, tmp_path
+):
+    """The relay reads past the last id it published when woken; a transaction that took
+    a lower id and committed later is caught by its regular scan from the start."""
+    schema = "relaylate"
+    empty = tmp_path / "migrations"
+    empty.mkdir()
+    conn, late = await asyncpg.connect(fresh_database_url), await asyncpg.connect(fresh_database_url)
+    await migrate(conn, schema, empty)
+    relay = OutboxRelay(fresh_database_url, schema, producer, poll_interval=0.3)
+    task = asyncio.create_task(relay.run())
+    key = "conv-" + uuid.uuid4().hex
+
+    async def unpublished() -> list[int]:
+        rows = await conn.fetch(f"SELECT id FROM {schema}.outbox WHERE published_at IS NULL")
+        return [r["id"] for r in rows]
+
+    async def settle(expect_left: int) -> list[int]:
+        deadline = asyncio.get_running_loop().time() + 10
+        while len(left := await unpublished()) != expect_left:
+            assert asyncio.get_running_loop().time() < deadline, left
+            await asyncio.sleep(0.05)
+        return left
+
+    try:
+        slow = late.transaction()
+        await slow.start()
+        await enqueue(late, schema, topics.DELIVERY_STATUS, key, status_event(1))  # lowest id
+        for n in (2, 3, 4):
+            async with conn.transaction():
+                await enqueue(conn, schema, topics.DELIVERY_STATUS, key, status_event(n))
+        assert await settle(0) == []  # 2-4 published past the uncommitted 1
+        await slow.commit()
+        await settle(0)  # 1 too, once committed, without any newer event to wake the relay
+        assert await conn.fetchval(f"SELECT count(*) FROM {schema}.outbox") == 4
+    finally:
+        relay.stop()
+        await asyncio.wait([task], timeout=10)
+        await conn.close()
+        await late.close()
+
+
 async def test_a_slow_partition_does_not_hold_up_the_others(kafka_bootstrap, producer):
     topic = topics.DELIVERY_STATUS
     run = uuid.uuid4().hex[:8]
