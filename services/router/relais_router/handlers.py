@@ -185,7 +185,7 @@ async def _thread_contact(
         # never a new conversation or an acknowledgement of its own.
         log.info("answered_call_without_open_conversation")
         return "answered_call", "-"
-    await _close_stale(conn, choice.close_stale, out)
+    await _close_stale(ctx, conn, choice.close_stale, out)
     decision = route_contact(_routing_input(contact))
     conversation_id = uuid7()
     now = datetime.now(UTC)
@@ -211,6 +211,7 @@ async def _thread_contact(
         patient_id=choice.patient_id,
         follows_id=choice.follows,
     )
+    ctx.directory.opened(site_id, decision.team, decision.priority)
     await _store_inbound(conn, conversation_id, contact, thread, out)
     conv_key = str(conversation_id)
     for kind in ("created", "routed"):
@@ -259,6 +260,7 @@ async def _weigh_follow_up(
     await repo.escalate_conversation(conn, conversation_id, team=escalated.team,
                                      priority=escalated.priority, urgent=escalated.urgent,
                                      escalation=why)
+    ctx.directory.forget_loads()
     out.add(topics.CONVERSATION_EVENTS, conv_key, _conversation_event(
         conv_key, "routed", contact, escalated, why,
         {"reason": why["reason"], "from_team": current["team"],
@@ -334,10 +336,14 @@ def _conversation_event(
 
 
 async def _close_stale(
-    conn: asyncpg.Connection, conversation_ids: tuple[uuid.UUID, ...], out: Outgoing
+    ctx: RouterContext, conn: asyncpg.Connection, conversation_ids: tuple[uuid.UUID, ...],
+    out: Outgoing,
 ) -> None:
     """Open conversations silent past the threading window are resolved before a new one opens."""
-    for closed in await repo.close_conversations(conn, conversation_ids):
+    closed_ones = await repo.close_conversations(conn, conversation_ids)
+    if closed_ones:
+        ctx.directory.forget_loads()
+    for closed in closed_ones:
         key = str(closed["id"])
         event = ConversationEvent(
             conversation_id=key, kind="resolved", team=closed["team"],

@@ -16,19 +16,22 @@ from zoneinfo import ZoneInfo
 
 import asyncpg
 import httpx
+import orjson
 import pytest
 from aiokafka import AIOKafkaProducer
 from relais_cli.stack import prepare_database
 from relais_router.adapters import directory as store
 from relais_router.api.app import create_app
 from relais_router.bootstrap import build_consumer, build_runtime
+from relais_router.handlers import RouterContext, handle_contact_received
 from relais_router.domain.directory import Directory
 from relais_router.domain.hours import WEEKDAYS
 from relais_router.settings import RouterSettings
-from relais_shared import topics
+from relais_shared import db, topics
 from relais_shared.contracts import decode, encode
 from relais_shared.events import Address, ContactReceived, make_envelope
 from relais_shared.ids import new_id
+from relais_shared.kafka.runner import Delivery
 
 from tests.conftest import unique_phone
 
@@ -213,3 +216,38 @@ async def test_out_of_hours_p1_escalates_to_on_call_and_in_hours_p1_does_not(rou
     assert sorted(r.kind for r in requests) == ["ack", "emergency_guidance"]
     events = await _outbox(router.conn, in_hours["id"], topics.CONVERSATION_EVENTS)
     assert all(e.details == {} for e in events if e.kind == "routed")
+
+
+async def test_contacts_routed_in_one_batch_count_the_conversations_opened_before_them(
+    kafka_bootstrap, fresh_database_url, tmp_path
+):
+    """A partition batch reads a team's load once and counts what it opens itself: the
+    third request for a team of capacity 2 overflows within the same transaction."""
+    await prepare_database(fresh_database_url, tmp_path / "creds.txt")
+    settings = RouterSettings(kafka_bootstrap=kafka_bootstrap, database_url=fresh_database_url,
+                              log_format="json")
+    runtime = await build_runtime(settings, "router-test")
+    conn = await asyncpg.connect(fresh_database_url)
+    site = "t" + uuid.uuid4().hex[:10]
+    try:
+        await _set_site(conn, site, {"rendez-vous": {"capacity": 2}})
+        ctx = RouterContext(runtime.pool)
+        text = "Bonjour, je voudrais prendre rendez-vous avec le docteur la semaine prochaine"
+        envelopes = [_contact(site, unique_phone(), text) for _ in range(3)]
+        async with db.transaction(runtime.pool):  # as the consumer runner's batch scope
+            for envelope in envelopes:
+                contact = ContactReceived.model_validate(envelope.data)
+                await handle_contact_received(ctx, Delivery(
+                    topic=topics.CONTACT_RECEIVED, partition=0, offset=0,
+                    key=contact.sender.address, envelope=envelope, data=contact))
+        rows = await conn.fetch(
+            "SELECT c.team, c.explanation FROM router.conversations c"
+            " JOIN router.messages m ON m.conversation_id = c.id"
+            " WHERE m.contact_id = ANY($1::uuid[]) ORDER BY c.created_at, c.id",
+            [uuid.UUID(e.data["contact_id"]) for e in envelopes])
+        assert [r["team"] for r in rows] == ["rendez-vous", "rendez-vous", "accueil"]
+        overflow = orjson.loads(rows[2]["explanation"])["assignment"]["overflow"]
+        assert overflow[0]["open_conversations"] == 2 and overflow[0]["capacity"] == 2
+    finally:
+        await conn.close()
+        await runtime.close()

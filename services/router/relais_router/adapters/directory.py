@@ -27,6 +27,7 @@ HISTORY_TTL_SECONDS = 60.0
 # would only cost time. The count is reused for a second (the ETA is an estimate).
 WAITING_COUNT_LIMIT = 2000
 WAITING_TTL_SECONDS = 1.0
+_LOADS = "team_loads"  # the unit of work's loads: (site, team, priority) -> (capacity, load)
 
 
 class DirectoryConflict(Exception):
@@ -108,8 +109,38 @@ class DirectoryCache:
 
     async def loads(self, conn: asyncpg.Connection, site: Site, teams: Sequence[str],
                     priority: str) -> dict[str, TeamLoad]:
-        """Live loads of `teams`: open counts (exact up to capacity) on every call, for the
-        capacity decision; waiting counts reused for WAITING_TTL_SECONDS."""
+        """Live loads of `teams`: open counts (exact up to capacity) read once per unit of
+        work and kept current by `opened` (a partition batch routes with one count, as it
+        routes with one directory); waiting counts reused for WAITING_TTL_SECONDS."""
+        memo = db.unit_memo().setdefault(_LOADS, {})
+        missing = [team for team in teams if (site.id, team, priority) not in memo]
+        if missing:
+            for team, (capacity, load) in (await self._read_loads(conn, site, missing,
+                                                                  priority)).items():
+                memo[(site.id, team, priority)] = (capacity, load)
+        return {team: memo[(site.id, team, priority)][1] for team in teams}
+
+    @staticmethod
+    def opened(site_id: str, team: str, priority: str) -> None:
+        """A conversation opened for `team` at `priority` in this unit of work: the loads it
+        read count it (one more open, one more waiting ahead of those of equal or lower
+        priority), within the caps the database counts to."""
+        memo = db.unit_memo().get(_LOADS)
+        if not memo:
+            return
+        for (site, team_id, at), (capacity, load) in memo.items():
+            if site == site_id and team_id == team:
+                memo[(site, team_id, at)] = (capacity, TeamLoad(
+                    min(capacity, load.open_conversations + 1),
+                    min(WAITING_COUNT_LIMIT, load.waiting_ahead + (priority <= at))))
+
+    @staticmethod
+    def forget_loads() -> None:
+        """Conversations changed team, priority or status in this unit: read loads anew."""
+        db.unit_memo().pop(_LOADS, None)
+
+    async def _read_loads(self, conn: asyncpg.Connection, site: Site, teams: Sequence[str],
+                          priority: str) -> dict[str, tuple[int, TeamLoad]]:
         capacities = []
         for team_id in teams:
             team = site.team(team_id)
@@ -120,14 +151,14 @@ class DirectoryCache:
         counts = await team_loads(conn, site.id, teams, capacities, priority,
                                   0 if fresh else WAITING_COUNT_LIMIT)
         loads = {}
-        for team, entry in zip(teams, cached, strict=True):
+        for team, capacity, entry in zip(teams, capacities, cached, strict=True):
             load = counts.get(team, TeamLoad())
             if fresh:
                 assert entry is not None
                 load = TeamLoad(load.open_conversations, entry[1])
             else:
                 self._waiting[(site.id, team, priority)] = (clock, load.waiting_ahead)
-            loads[team] = load
+            loads[team] = (capacity, load)
         return loads
 
     async def history(self, conn: asyncpg.Connection, site_id: str, teams: Sequence[str],

@@ -12,7 +12,7 @@ import re
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from .hours import HoursError, Schedule, WeeklyHours, holiday_calendar, normalise_subdivision
 
@@ -160,6 +160,15 @@ class Team(_Model):
         return self.sla_hours.get(priority, DEFAULT_SLA_HOURS.get(priority, 24))  # type: ignore[call-overload]
 
 
+class _Derived(dict):
+    """Values a frozen model derives from its fields, kept on it: never part of its equality."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Derived)
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 class Site(_Model):
     id: str = Field(pattern=_SLUG)
     name: str = Field(min_length=1, max_length=120)
@@ -172,6 +181,7 @@ class Site(_Model):
     sender_id: str | None = None
     on_call: OnCall | None = None
     teams: tuple[Team, ...]
+    _derived: _Derived = PrivateAttr(default_factory=lambda: _Derived())
 
     @field_validator("timezone")
     @classmethod
@@ -212,8 +222,16 @@ class Site(_Model):
                 current = by_id[current].overflow
         return self
 
+    def _memo(self) -> _Derived:
+        """What is derived from this (immutable) site once: its teams by id, their schedules."""
+        memo = self._derived
+        if memo.get("teams") is not self.teams:  # first use, or a copy with other teams
+            memo.clear()
+            memo.update(teams=self.teams, by_id={t.id: t for t in self.teams}, schedules={})
+        return memo
+
     def team(self, team_id: str) -> Team | None:
-        return next((team for team in self.teams if team.id == team_id), None)
+        return self._memo()["by_id"].get(team_id)
 
     @property
     def display_name(self) -> str:
@@ -221,9 +239,17 @@ class Site(_Model):
         return self.clinic_name or self.name
 
     def schedule(self, team: Team) -> Schedule:
-        weekly = WeeklyHours.parse(team.hours) if team.hours is not None else None
-        calendar = holiday_calendar(self.holidays.country, self.holidays.subdivision)
-        return Schedule(ZoneInfo(self.timezone), weekly, calendar, team.open_on_holidays)
+        """When `team` is open (remembered for the site's own teams)."""
+        memo = self._memo()
+        own = memo["by_id"].get(team.id) is team
+        found = memo["schedules"].get(team.id) if own else None
+        if found is None:
+            weekly = WeeklyHours.parse(team.hours) if team.hours is not None else None
+            calendar = holiday_calendar(self.holidays.country, self.holidays.subdivision)
+            found = Schedule(ZoneInfo(self.timezone), weekly, calendar, team.open_on_holidays)
+            if own:
+                memo["schedules"][team.id] = found
+        return found
 
 
 class Directory(_Model):

@@ -13,7 +13,7 @@ import functools
 import itertools
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ _RANGE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 MINUTES_A_DAY = 24 * 60
 # Searching further than this for an opening means the hours are unusable.
 _SEARCH_DAYS = 400
+_DAYS_REMEMBERED = 1024  # dates of open intervals a schedule keeps (more than one search)
 
 Interval = tuple[int, int]  # [start, end) in minutes after local midnight; end <= 1440
 
@@ -172,6 +173,8 @@ class Schedule:
     weekly: WeeklyHours | None = None
     holidays: Mapping[date, str] | None = None
     open_on_holidays: bool = False
+    _days: dict[date, tuple[tuple[datetime, datetime], ...]] = field(
+        default_factory=dict, init=False, repr=False)
 
     @property
     def always_open(self) -> bool:
@@ -190,18 +193,26 @@ class Schedule:
         # Through UTC and back: a wall time skipped by DST lands where the clocks do.
         return local.astimezone(UTC)
 
-    def intervals_on(self, day: date) -> list[tuple[datetime, datetime]]:
-        """Open intervals of a local date as UTC instants (none on a closed holiday)."""
+    def intervals_on(self, day: date) -> tuple[tuple[datetime, datetime], ...]:
+        """Open intervals of a local date as UTC instants (none on a closed holiday);
+        remembered per date, for a schedule lives as long as its directory version."""
+        spans = self._days.get(day)
+        if spans is None:
+            if len(self._days) > _DAYS_REMEMBERED:
+                self._days.clear()
+            spans = self._days[day] = tuple(self._compute_intervals_on(day))
+        return spans
+
+    def _compute_intervals_on(self, day: date) -> Iterator[tuple[datetime, datetime]]:
         if self.weekly is None:
-            return [(self._instant(day, 0), self._instant(day, MINUTES_A_DAY))]
+            yield self._instant(day, 0), self._instant(day, MINUTES_A_DAY)
+            return
         if self.is_holiday(day) and not self.open_on_holidays:
-            return []
-        spans = []
+            return
         for start, end in self.weekly.days[day.weekday()]:
             a, b = self._instant(day, start), self._instant(day, end)
             if b > a:
-                spans.append((a, b))
-        return spans
+                yield a, b
 
     def _intervals_from(self, moment: datetime) -> Iterator[tuple[datetime, datetime]]:
         first = moment.astimezone(self.zone).date() - timedelta(days=1)
