@@ -1,6 +1,6 @@
 """Router throughput and latency on real Kafka (3 partitions) and PostgreSQL (fsync on).
 
-Usage:  uv run python bench/router.py [--n 20000] [--paced 3000] [--inprocess]
+Usage:  uv run python bench/router.py [--n 20000] [--paced 3000] [--workers 1] [--inprocess]
 
 Starts its own Kafka and PostgreSQL (relais_cli.devstack, like the test session) unless
 RELAIS_KAFKA_BOOTSTRAP and RELAIS_DATABASE_URL point at running ones (a fresh database is
@@ -293,22 +293,28 @@ async def bare_insert_baseline(database_url: str, count: int, connections: int =
 
 
 class Worker:
-    """The router worker: its own process (default) or in this event loop."""
+    """The router worker: its own process(es) in one consumer group (default) or in this
+    event loop."""
 
-    def __init__(self, bootstrap: str, database_url: str, inprocess: bool, log: Path) -> None:
+    def __init__(self, bootstrap: str, database_url: str, inprocess: bool, log: Path,
+                 processes: int = 1) -> None:
         self.env = {**os.environ, "RELAIS_KAFKA_BOOTSTRAP": bootstrap,
                     "RELAIS_DATABASE_URL": database_url,
                     "RELAIS_ROUTER_CONSUMER_GROUP": "bench-router-" + uuid.uuid4().hex[:6],
                     "RELAIS_ROUTER_WORKER_PORT": str(free_port()), "RELAIS_LOG_FORMAT": "json"}
         self.inprocess = inprocess
         self.log = log
-        self.process: asyncio.subprocess.Process | None = None
+        self.count = processes
+        self.processes: list[asyncio.subprocess.Process] = []
         self.task: asyncio.Task | None = None
 
     @property
-    def pid(self) -> int | None:
-        """The worker process (None in-process: its CPU is the bench's)."""
-        return self.process.pid if self.process else None
+    def pids(self) -> dict[str, int | None]:
+        """The worker processes by role (None in-process: its CPU is the bench's)."""
+        if not self.processes:
+            return {"router worker": None}
+        return {"router worker" + (f" {n + 1}" if self.count > 1 else ""): p.pid
+                for n, p in enumerate(self.processes)}
 
     async def start(self) -> None:
         if self.inprocess:
@@ -317,19 +323,22 @@ class Worker:
             os.environ.update({k: v for k, v in self.env.items() if k.startswith("RELAIS_")})
             self.task = asyncio.create_task(worker.main())
             return
-        with self.log.open("ab") as out:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "relais_router.worker", env=self.env,
-                stdout=out, stderr=asyncio.subprocess.STDOUT,
-            )
+        for _ in range(self.count):
+            with self.log.open("ab") as out:
+                self.processes.append(await asyncio.create_subprocess_exec(
+                    sys.executable, "-m", "relais_router.worker",
+                    env={**self.env, "RELAIS_ROUTER_WORKER_PORT": str(free_port())},
+                    stdout=out, stderr=asyncio.subprocess.STDOUT,
+                ))
 
     async def stop(self) -> None:
-        if self.process:
-            self.process.send_signal(signal.SIGTERM)
+        for process in self.processes:
+            process.send_signal(signal.SIGTERM)
+        for process in self.processes:
             try:
-                await asyncio.wait_for(self.process.wait(), timeout=30)
+                await asyncio.wait_for(process.wait(), timeout=30)
             except TimeoutError:
-                self.process.kill()
+                process.kill()
         if self.task:
             self.task.cancel()
 
@@ -427,12 +436,12 @@ async def produce(producer: AIOKafkaProducer, items: list[Item], rate: float | N
 
 
 async def run_router(bootstrap: str, database_url: str, items: list[Item], paced: list[Item],
-                     mode: str, log: Path, infra_pids: dict[str, int | None]
-                     ) -> dict[str, object]:
+                     mode: str, log: Path, infra_pids: dict[str, int | None],
+                     processes: int = 1) -> dict[str, object]:
     conn = await asyncpg.connect(database_url)
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
     await producer.start()
-    worker = Worker(bootstrap, database_url, mode != "process", log)
+    worker = Worker(bootstrap, database_url, mode != "process", log, processes)
     events = Events(bootstrap)
     await events.start()
     await worker.start()
@@ -443,7 +452,7 @@ async def run_router(bootstrap: str, database_url: str, items: list[Item], paced
         base_rows = await inbound_rows(conn)
         stats0 = await conn.fetchrow("SELECT xact_commit, tup_inserted, tup_updated"
                                      " FROM pg_stat_database WHERE datname = current_database()")
-        roots = {"router worker": worker.pid, **infra_pids, "bench": os.getpid()}
+        roots = {**worker.pids, **infra_pids, "bench": os.getpid()}
         cpu0 = cpu_by_role(roots)
 
         started = time.perf_counter()
@@ -504,13 +513,15 @@ async def main(args: argparse.Namespace) -> None:
               f"{sum(i.opens for i in items)} new senders, {stored - sum(i.opens for i in items)} "
               f"follow-ups; {len(items) - stored} retries/opt-outs), 3 partitions, "
               f"{infra.fsync}, {os.cpu_count()} CPUs, worker "
-              + ("in this process" if args.inprocess else "as a process"))
+              + ("in this process" if args.inprocess else
+                 f"as {args.workers} process{'es' if args.workers > 1 else ''} in one group"))
 
         kafka_rate = await raw_kafka_baseline(bootstrap, items)
         insert_rate = await bare_insert_baseline(database_url, min(len(items), 6000))
         log = Path(tempfile.mkdtemp()) / "router-worker.log"
         mode = "inprocess" if args.inprocess else "process"
-        result = await run_router(bootstrap, database_url, items, paced, mode, log, infra.pids())
+        result = await run_router(bootstrap, database_url, items, paced, mode, log, infra.pids(),
+                                  args.workers)
     finally:
         infra.stop()
 
@@ -551,4 +562,6 @@ if __name__ == "__main__":
     parser.add_argument("--paced", type=int, default=3_000)
     parser.add_argument("--inprocess", action="store_true",
                         help="run the worker in this event loop instead of a process")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="worker processes sharing the 3 partitions (one consumer group)")
     asyncio.run(main(parser.parse_args()))

@@ -93,7 +93,8 @@ class OutboxRelay:
         while not self._stopping.is_set():
             try:
                 await self._run_once()
-            except (TimeoutError, OSError, asyncpg.PostgresError, KafkaError) as exc:
+            except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError,
+                    KafkaError) as exc:
                 self.active = False
                 log.warning("outbox_relay_retry", schema=self._schema, error=type(exc).__name__)
                 await self._sleep(2.0)

@@ -41,7 +41,7 @@ from aiokafka import (
     ConsumerRecord,
     TopicPartition,
 )
-from aiokafka.errors import CommitFailedError
+from aiokafka.errors import CommitFailedError, IllegalStateError
 from pydantic import BaseModel
 
 from ..contracts import decode
@@ -178,7 +178,9 @@ class ConsumerRunner:
             await asyncio.wait(tasks.values())
         for tp, task in tasks.items():
             if task.done():
-                del self._in_flight[tp]
+                # A rebalance's reap and the poll loop's may both have waited on it.
+                if self._in_flight.get(tp) is task:
+                    del self._in_flight[tp]
                 task.result()  # unexpected errors crash the process: at-least-once redoes it
 
     async def _commit_done(self, only: set[TopicPartition] | None = None) -> None:
@@ -321,11 +323,15 @@ class ConsumerRunner:
         )
 
     async def _commit(self, offsets: dict[TopicPartition, int]) -> None:
+        # A partition revoked meanwhile is no longer ours to commit: its new owner redoes
+        # what was done since its last commit (handlers are idempotent).
+        assigned = self.consumer.assignment()
+        offsets = {tp: offset for tp, offset in offsets.items() if tp in assigned}
         if not offsets:
             return
         try:
             await self.consumer.commit(offsets)
-        except CommitFailedError:
+        except (CommitFailedError, IllegalStateError):
             # The group rebalanced under us: the new owner redoes the batch
             # (handlers are idempotent), so this is safe to let go.
             log.warning("commit_failed_rebalance", group=self._group_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import uuid
 from dataclasses import dataclass, field
@@ -424,3 +425,55 @@ async def test_a_batch_whose_write_behind_flush_asks_for_a_retry_is_redone_one_b
     assert codes == list(range(8))  # each once: the refused batch left nothing behind
     assert _REFUSED == {3}
     assert REDONE.labels(topic)._value.get() > redone
+
+
+async def test_a_second_member_joining_mid_stream_takes_partitions_without_a_crash(
+    kafka_bootstrap, producer
+):
+    """Scaling out: a rebalance while partition batches are in flight (revocation and the
+    poll loop both collect them; offsets of revoked partitions are not committed) leaves
+    both members running, and every event is handled at least once."""
+    topic = topics.DELIVERY_STATUS
+    run = uuid.uuid4().hex[:8]
+    keys = [f"{run}-r{i}" for i in range(60)]
+    for n in range(5):
+        for key in keys:
+            await producer.send(topic, encode(status_event(n)), key=key.encode())
+    await producer.flush()
+    seen: set[tuple[str, int]] = set()
+    by_member: dict[str, int] = {"a": 0, "b": 0}
+
+    def handler_for(member: str):
+        async def handler(delivery: Delivery) -> None:
+            if (delivery.key or "") not in keys:
+                return
+            await asyncio.sleep(0.003)  # batches stay in flight while the group rebalances
+            seen.add((delivery.key, int(delivery.data.provider_code)))  # type: ignore[arg-type,attr-defined]
+            by_member[member] += 1
+        return handler
+
+    async def noop_scope():
+        yield
+
+    group = "g-rebalance-" + run
+    runners = {
+        member: ConsumerRunner(
+            bootstrap=kafka_bootstrap, group_id=group, topics=[topic],
+            handlers={topic: handler_for(member)}, dlq_producer=producer, client_id=member,
+            max_batch=20, batch_scope=contextlib.asynccontextmanager(noop_scope))
+        for member in ("a", "b")
+    }
+    first = asyncio.create_task(runners["a"].run())
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 60
+    while by_member["a"] < 30:
+        assert loop.time() < deadline and not first.done()
+        await asyncio.sleep(0.01)
+    second = asyncio.create_task(runners["b"].run())
+    while len(seen) < len(keys) * 5 and loop.time() < deadline:
+        assert not first.done() and not second.done(), "a member crashed in the rebalance"
+        await asyncio.sleep(0.05)
+    for runner in runners.values():
+        runner.stop()
+    await asyncio.gather(first, second)  # both stop cleanly: no error raised
+    assert len(seen) == len(keys) * 5
