@@ -7,6 +7,7 @@ import re
 import sys
 from typing import Any
 
+import orjson
 import structlog
 
 # Keys whose values are patient content or addresses: never logged.
@@ -21,8 +22,15 @@ _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
 
 
 def redact_text(value: str) -> str:
-    """Mask phone numbers and email addresses inside free text."""
-    return _PHONE.sub("[phone]", _EMAIL.sub("[email]", value))
+    """Mask phone numbers and email addresses inside free text. (The email pattern only runs
+    on text with an "@": on a UUID it took 4.5 µs, most of a log line's cost.)"""
+    if "@" in value:
+        value = _EMAIL.sub("[email]", value)
+    return _PHONE.sub("[phone]", value)
+
+
+def _json(event: dict[str, Any], **_: Any) -> str:
+    return orjson.dumps(event, default=repr).decode()
 
 
 def redact(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, Any]:
@@ -37,7 +45,8 @@ def redact(_logger: Any, _name: str, event_dict: dict[str, Any]) -> dict[str, An
 def configure_logging(level: str = "INFO", fmt: str = "auto", service: str = "relais") -> None:
     use_json = fmt == "json" or (fmt == "auto" and not sys.stderr.isatty())
     renderer: Any = (
-        structlog.processors.JSONRenderer() if use_json else structlog.dev.ConsoleRenderer()
+        structlog.processors.JSONRenderer(serializer=_json) if use_json
+        else structlog.dev.ConsoleRenderer()
     )
     structlog.configure(
         processors=[
