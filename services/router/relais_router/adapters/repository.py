@@ -11,6 +11,7 @@ from typing import Any
 
 import asyncpg
 import orjson
+from relais_shared.ids import uuid7
 
 from ..domain.threading import parse_message_ids
 
@@ -79,7 +80,7 @@ async def upsert_correspondent_with_links(
             WHERE correspondent_id = c.id AND status = 'open' AND patient_id IS NULL
         ) o
         """,
-        uuid.uuid4(), address, kind, raw, unparsed, is_mobile, number_type, dedupe_key,
+        uuid7(), address, kind, raw, unparsed, is_mobile, number_type, dedupe_key,
     )
 
 
@@ -333,7 +334,7 @@ class MessageRow:
 
     def values(self) -> tuple[Any, ...]:
         return (
-            uuid.uuid4(), self.conversation_id, self.direction, self.channel, self.kind,
+            uuid7(), self.conversation_id, self.direction, self.channel, self.kind,
             self.dedupe_key, self.contact_id, self.notification_id, self.subject, self.body,
             _json(self.attachments or []), self.delivery_status, self.at,
             self.correspondent_id, self.rating,

@@ -110,8 +110,11 @@ class WeightedRulesClassifier:
 
     def scores(self, subject: str, text: str) -> dict[str, tuple[float, list[str]]]:
         """Score and evidence per team (subject hits weigh more)."""
-        subject_tokens = tokenize(subject)
-        body_tokens = [Token(t.norm, t.raw, t.clause + 10_000) for t in tokenize(text)]
+        return self.token_scores(tokenize(subject), tokenize(text))
+
+    def token_scores(self, subject_tokens: list[Token], text_tokens: list[Token]
+                     ) -> dict[str, tuple[float, list[str]]]:
+        body_tokens = [Token(t.norm, t.raw, t.clause + 10_000) for t in text_tokens]
         tokens = subject_tokens + body_tokens
         matches = self._matches(tokens)
         best: dict[_Feature, tuple[float, str]] = {}
@@ -135,7 +138,12 @@ class WeightedRulesClassifier:
         return per_team
 
     def classify(self, subject: str, text: str) -> IntentResult:
-        per_team = self.scores(subject, text)
+        return self.classify_tokens(tokenize(subject), tokenize(text))
+
+    def classify_tokens(self, subject_tokens: list[Token], text_tokens: list[Token]
+                        ) -> IntentResult:
+        """`classify` of text already tokenized (by the red-flag reading of the message)."""
+        per_team = self.token_scores(subject_tokens, text_tokens)
         ranked = sorted(per_team.items(), key=lambda item: item[1][0], reverse=True)
         if not ranked:
             return IntentResult(ACCUEIL, 0.0)

@@ -390,7 +390,11 @@ def _find(rule_set: _RuleSet, tokens: list[Token], matches: list[frozenset[str]]
 
 def detect_red_flags(text: str) -> RedFlagReport:
     """Red-flag hits in a patient's text (subject and body already joined and cleaned)."""
-    tokens = tokenize(text)
+    return red_flags_in(tokenize(text))
+
+
+def red_flags_in(tokens: list[Token]) -> RedFlagReport:
+    """Red-flag hits in a patient's text as `tokenize` reads it."""
     if not tokens:
         return RedFlagReport(())
     matches = _token_matches(tokens)

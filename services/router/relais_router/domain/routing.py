@@ -17,8 +17,8 @@ from typing import Any
 
 from .classifier import Classifier, IntentResult, WeightedRulesClassifier
 from .intents import explicit_signal
-from .redflags import RedFlagReport, detect_red_flags
-from .text import strip_quoted_and_signature, strip_reply_prefix
+from .redflags import RedFlagReport, detect_red_flags, red_flags_in
+from .text import strip_quoted_and_signature, strip_reply_prefix, tokenize_pair
 
 TEAMS = (
     "accueil",
@@ -102,7 +102,8 @@ def route_contact(contact: RoutingInput, classifier: Classifier | None = None,
     subject = strip_reply_prefix(contact.subject or "").strip()
     raw_text = contact.text or ""
     text = strip_quoted_and_signature(raw_text) if raw_text.strip() else ""
-    report = detect_red_flags(f"{subject}\n{text}")
+    subject_tokens, text_tokens, tokens = tokenize_pair(subject, text)
+    report = red_flags_in(tokens)
     removed = text != raw_text.strip() and bool(raw_text.strip())
     quoted_risk = ()
     if removed and not report.urgent:
@@ -135,7 +136,10 @@ def route_contact(contact: RoutingInput, classifier: Classifier | None = None,
 
     signal = explicit_signal(contact.channel, contact.recipient, raw_text, contact.metadata,
                              contact.ivr_menu)
-    intent = classifier.classify(subject, text)
+    # The rules read the tokens the red flags read; another model gets the text.
+    intent = (classifier.classify_tokens(subject_tokens, text_tokens)
+              if isinstance(classifier, WeightedRulesClassifier)
+              else classifier.classify(subject, text))
     if signal is not None:
         team, confidence, rule = signal.team, signal.confidence, "explicit_signal"
         alternatives = [{"team": intent.team, "confidence": intent.confidence,

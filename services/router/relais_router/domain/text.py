@@ -175,6 +175,17 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def tokenize_pair(subject: str, text: str) -> tuple[list[Token], list[Token], list[Token]]:
+    """The tokens of `subject`, of `text`, and of both as one message (what
+    ``tokenize(f"{subject}\n{text}")`` gives: the text's clauses numbered after the
+    subject's), each text read once."""
+    subject_tokens, text_tokens = tokenize(subject), tokenize(text)
+    shift = len(clauses(subject)) if subject_tokens else 0
+    joined = subject_tokens + (
+        [Token(t.norm, t.raw, t.clause + shift) for t in text_tokens] if shift else text_tokens)
+    return subject_tokens, text_tokens, joined
+
+
 def evidence_words(tokens: list[Token]) -> str:
     """The patient's words behind a span of tokens ("RDV", not "RDV RDV" after expansion)."""
     words: list[str] = []
