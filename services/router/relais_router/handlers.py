@@ -212,7 +212,7 @@ async def _thread_contact(
         follows_id=choice.follows,
     )
     ctx.directory.opened(site_id, decision.team, decision.priority)
-    await _store_inbound(conn, conversation_id, contact, thread, out)
+    thread_ids = await _store_inbound(conn, conversation_id, contact, thread, out)
     conv_key = str(conversation_id)
     for kind in ("created", "routed"):
         out.add(topics.CONVERSATION_EVENTS, conv_key, _conversation_event(
@@ -221,7 +221,7 @@ async def _thread_contact(
     kinds = ("emergency_guidance",) if decision.urgent else ()
     await _request_notices(conn, site, conv_key, contact, thread.address, decision, reference,
                            eta, lang, out, kinds=(*kinds, ACK_KIND.get(contact.kind, "ack")),
-                           eta_params=plan.ack_eta_params)
+                           eta_params=plan.ack_eta_params, thread_ids=thread_ids)
     if plan.escalation is not None:
         _request_on_call(site, conv_key, contact, plan, out)
     log.info("contact_routed", conversation_id=conv_key, team=decision.team,
@@ -356,7 +356,8 @@ async def _close_stale(
 async def _store_inbound(
     conn: asyncpg.Connection, conversation_id: uuid.UUID, contact: ContactReceived,
     thread: identity.Thread, out: Outgoing,
-) -> None:
+) -> list[tuple[str, str]]:
+    """Add the inbound message; returns the email ids it added to the conversation's thread."""
     out.message(
         inbound=True,
         conversation_id=conversation_id,
@@ -371,7 +372,7 @@ async def _store_inbound(
         at=contact.received_at,
         correspondent_id=thread.correspondent_id,
     )
-    await identity.record_inbound_ids(conn, thread, conversation_id)
+    return await identity.record_inbound_ids(conn, thread, conversation_id)
 
 
 def _team_name(site: Site, team_id: str, lang: str) -> str:
@@ -395,8 +396,10 @@ async def _request_notices(
     *,
     kinds: tuple[str, ...],
     eta_params: dict | None = None,
+    thread_ids: list[tuple[str, str]] | None = None,
 ) -> None:
-    """Ask the notifier to tell the patient (`ack`, `emergency_guidance`…) on their channel."""
+    """Ask the notifier to tell the patient (`ack`, `emergency_guidance`…) on their channel.
+    `thread_ids`: all the email ids of a conversation opened by this contact (None: read)."""
     channel = NOTICE_CHANNEL.get(address.kind)
     if channel is None or not address.reachable_by(channel, contact.channel):
         log.info("notices_not_sendable", kinds=list(kinds), channel=contact.channel,
@@ -430,7 +433,7 @@ async def _request_notices(
         )
         if channel == "email":  # Message-ID / In-Reply-To / References: replies thread back
             request.params.update(await identity.outbound_email_headers(
-                conn, uuid.UUID(conversation_id), nid, contact.recipient))
+                conn, uuid.UUID(conversation_id), nid, contact.recipient, thread_ids))
         out.message(
             conversation_id=uuid.UUID(conversation_id),
             direction="out",

@@ -146,26 +146,34 @@ async def store_rating(conn: asyncpg.Connection, thread: Thread) -> bool:
 
 async def record_inbound_ids(
     conn: asyncpg.Connection, thread: Thread, conversation_id: uuid.UUID
-) -> None:
-    """Remember the email's own Message-ID, so the patient's next reply threads here."""
+) -> list[tuple[str, str]]:
+    """Remember the email's own Message-ID, so the patient's next reply threads here;
+    returns the (Message-ID, direction) it added to the conversation's thread."""
     if thread.email is not None and thread.email.message_id:
-        await repo.remember_message_id(conn, thread.email.message_id, conversation_id, "in")
+        if await repo.remember_message_id(conn, thread.email.message_id, conversation_id, "in"):
+            return [(thread.email.message_id, "in")]
+    return []
 
 
 async def outbound_email_headers(
-    conn: asyncpg.Connection, conversation_id: uuid.UUID, notification_id: str, mailbox: str | None
+    conn: asyncpg.Connection, conversation_id: uuid.UUID, notification_id: str,
+    mailbox: str | None, known: list[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
     """Params an outgoing email carries so replies thread back: the Message-ID the notifier
     must use, In-Reply-To (the patient's latest email) and References (the thread's ids,
-    oldest first)."""
-    known = await repo.thread_message_ids(conn, conversation_id)
+    oldest first). `known`: the thread's (Message-ID, direction) when the caller holds
+    them all (a conversation it has just opened), else they are read; the outgoing id is
+    appended to it, as the next read would show it."""
+    thread = await repo.thread_message_ids(conn, conversation_id) if known is None else known
     own = outbound_message_id(notification_id, mailbox)
-    await repo.remember_message_id(conn, own, conversation_id, "out", uuid.UUID(notification_id))
     params: dict[str, Any] = {"message_id": f"<{own}>"}
-    inbound = [mid for mid, direction in known if direction == "in"]
-    if known:
-        params["in_reply_to"] = f"<{(inbound or [known[-1][0]])[-1]}>"
-        params["references"] = " ".join(f"<{mid}>" for mid, _ in known[-20:])
+    inbound = [mid for mid, direction in thread if direction == "in"]
+    if thread:
+        params["in_reply_to"] = f"<{(inbound or [thread[-1][0]])[-1]}>"
+        params["references"] = " ".join(f"<{mid}>" for mid, _ in thread[-20:])
+    if await repo.remember_message_id(conn, own, conversation_id, "out",
+                                      uuid.UUID(notification_id)) and known is not None:
+        known.append((own, "out"))
     return params
 
 

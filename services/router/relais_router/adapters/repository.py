@@ -154,15 +154,17 @@ async def remember_message_id(
     conversation_id: uuid.UUID,
     direction: str,
     notification_id: uuid.UUID | None = None,
-) -> None:
-    """Map an email Message-ID to its conversation (the first mapping wins)."""
+) -> bool:
+    """Map an email Message-ID to its conversation (the first mapping wins): whether this
+    one did."""
     # clock_timestamp(): ids written in one transaction keep their order (References)
-    await conn.execute(
+    status = await conn.execute(
         "INSERT INTO router.email_message_ids"
         " (message_id, conversation_id, direction, notification_id, created_at)"
         " VALUES ($1, $2, $3, $4, clock_timestamp()) ON CONFLICT (message_id) DO NOTHING",
         message_id, conversation_id, direction, notification_id,
     )
+    return status == "INSERT 0 1"
 
 
 async def remember_outbound_message_id(
