@@ -1,13 +1,14 @@
 """Router throughput and latency on real Kafka (3 partitions) and PostgreSQL (fsync on).
 
-Usage:  uv run python bench/router.py [--n 20000] [--paced 3000] [--workers 1] [--inprocess]
+Usage:  uv run python bench/router.py [--n 20000] [--paced 3000] [--workers 2] [--inprocess]
 
 Starts its own Kafka and PostgreSQL (relais_cli.devstack, like the test session) unless
 RELAIS_KAFKA_BOOTSTRAP and RELAIS_DATABASE_URL point at running ones (a fresh database is
 created there). Feeds N `contact.received.v1` events — a clinic's mix: many distinct
 senders on SMS, email, calls and chat, follow-ups of earlier senders (threaded), provider
-retries (duplicates), opt-outs — to the router worker, run as its own process like in
-production (`python -m relais_router.worker`, its outbox relay included).
+retries (duplicates), opt-outs — to the router worker, run as in production: processes of
+`python -m relais_router.worker` (two by default, one consumer group sharing the three
+partitions; one of them publishes the outbox).
 
 Prints:
 - saturated run: contacts routed and persisted per second (until every inbound message
@@ -562,6 +563,7 @@ if __name__ == "__main__":
     parser.add_argument("--paced", type=int, default=3_000)
     parser.add_argument("--inprocess", action="store_true",
                         help="run the worker in this event loop instead of a process")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="worker processes sharing the 3 partitions (one consumer group)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="worker processes sharing the 3 partitions (one consumer group);"
+                             " 2 on a 2-core machine")
     asyncio.run(main(parser.parse_args()))

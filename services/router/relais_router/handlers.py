@@ -446,6 +446,28 @@ async def _request_notices(
         out.add(topics.NOTIFY_REQUESTED, conversation_id, request)
 
 
+@dataclass
+class DeliveryUpdates(db.WriteBehind):
+    """The delivery statuses a unit of work heard, written at its end in one statement: per
+    notification the first status of the highest rank, which is where applying them one by
+    one (forward only) would leave it."""
+
+    latest: dict[uuid.UUID, tuple[int, str, str | None]] = field(default_factory=dict)
+
+    def add(self, notification_id: uuid.UUID, status: str, provider_code: str | None) -> None:
+        rank = repo.DELIVERY_RANK.get(status, 0)
+        known = self.latest.get(notification_id)
+        if known is None or rank > known[0]:
+            self.latest[notification_id] = (rank, status, provider_code)
+
+    async def flush(self, conn: asyncpg.Connection) -> None:
+        try:
+            await repo.advance_deliveries(
+                conn, [(nid, status, code) for nid, (_, status, code) in self.latest.items()])
+        except TRANSIENT_DB_ERRORS as exc:
+            raise Retryable(type(exc).__name__) from exc
+
+
 async def handle_delivery_status(ctx: RouterContext, delivery: Delivery) -> None:
     status: DeliveryStatus = delivery.data  # type: ignore[assignment]
     try:
@@ -454,7 +476,7 @@ async def handle_delivery_status(ctx: RouterContext, delivery: Delivery) -> None
         raise InvalidMessage("notification_id is not a UUID") from None
     try:
         async with db.transaction(ctx.pool) as conn:
-            await repo.advance_delivery(conn, nid, status.status, status.provider_code)
+            DeliveryUpdates.current().add(nid, status.status, status.provider_code)
             if status.provider_message_id and "@" in status.provider_message_id:
                 # an email's Message-ID as the provider sent it: the patient's reply threads here
                 await repo.remember_outbound_message_id(conn, nid, status.provider_message_id)

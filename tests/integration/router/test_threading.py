@@ -20,6 +20,7 @@ from relais_router.handlers import RouterContext, handle_contact_received, handl
 from relais_router.settings import RouterSettings
 from relais_shared import topics
 from relais_shared.contracts import encode
+from relais_shared.db import transaction as db_unit
 from relais_shared.errors import Retryable
 from relais_shared.events import Address, ContactReceived, DeliveryStatus, make_envelope
 from relais_shared.ids import new_id
@@ -271,6 +272,42 @@ async def test_a_delivery_status_carrying_the_sent_message_id_threads_the_answer
                   at=datetime.now(UTC) + timedelta(hours=100))
     await handle(runtime, reply)
     assert (await conversation_of(db, reply))["id"] == conv["id"]
+
+
+async def test_delivery_statuses_only_move_forward_in_a_batch_and_across_batches(runtime, db):
+    """Callbacks arrive late, twice and out of order: a partition batch writes, per message,
+    where applying its statuses one by one would leave it."""
+    acks = []
+    for _ in range(2):
+        contact = sms(unique_phone(), "Bonjour, pour une ordonnance")
+        await handle(runtime, contact)
+        conv = await conversation_of(db, contact)
+        acks.append(await db.fetchval("SELECT notification_id FROM router.messages"
+                                      " WHERE conversation_id = $1 AND kind = 'ack'", conv["id"]))
+    ctx = RouterContext(runtime.pool)
+
+    async def batch(*statuses: tuple[uuid.UUID, str, str | None]) -> None:
+        async with db_unit(runtime.pool):  # as the consumer runner's batch scope
+            for nid, state, code in statuses:
+                data = DeliveryStatus(notification_id=str(nid), status=state, provider_code=code)
+                env = make_envelope(topics.DELIVERY_STATUS, data, source="notifier", site_id="demo")
+                await handle_delivery_status(
+                    ctx, Delivery(topics.DELIVERY_STATUS, 0, 0, str(nid), env, data))
+
+    async def state(nid: uuid.UUID) -> tuple[str, str | None]:
+        row = await db.fetchrow("SELECT delivery_status, provider_code FROM router.messages"
+                                " WHERE notification_id = $1", nid)
+        return row["delivery_status"], row["provider_code"]
+
+    first, second = acks
+    await batch((first, "delivered", None), (first, "sent", None), (first, "delivered", None),
+                (second, "failed", "30003"), (second, "undelivered", "30005"))
+    assert await state(first) == ("delivered", None)
+    assert await state(second) == ("failed", "30003")  # of equal rank, the first one heard
+    await batch((first, "sent", None))
+    assert await state(first) == ("delivered", None)
+    await batch((first, "undelivered", "30006"), (first, "read", None))
+    assert await state(first) == ("undelivered", "30006")
 
 
 async def test_an_email_answering_a_closed_conversation_opens_one_that_follows_it(runtime, db):

@@ -384,20 +384,29 @@ async def team_sla(conn: asyncpg.Connection, site_id: str, team: str) -> dict[st
     return orjson.loads(raw) if raw else None
 
 
-async def advance_delivery(
-    conn: asyncpg.Connection, notification_id: uuid.UUID, status: str, provider_code: str | None
-) -> bool:
-    """Move an outbound message's delivery state forward only (callbacks arrive out of order):
-    one conditional UPDATE, re-checked on the locked row by PostgreSQL."""
-    rank = DELIVERY_RANK.get(status, 0)
-    as_far = [state for state, r in DELIVERY_RANK.items() if r >= rank]
-    result = await conn.execute(
-        "UPDATE router.messages SET delivery_status = $2, provider_code = $3, updated_at = now()"
-        " WHERE notification_id = $1"
-        " AND (delivery_status IS NULL OR delivery_status <> ALL($4::text[]))",
-        notification_id, status, provider_code, as_far,
+async def advance_deliveries(
+    conn: asyncpg.Connection, updates: Sequence[tuple[uuid.UUID, str, str | None]]
+) -> None:
+    """Move outbound messages' delivery states forward only (callbacks arrive out of order
+    and twice), in one statement: (notification id, status, provider code), at most one
+    per notification. A state moves to a status of higher rank (an unknown state to any),
+    re-checked on the locked row by PostgreSQL."""
+    if not updates:
+        return
+    nids, statuses, codes = (list(column) for column in zip(*updates, strict=True))
+    await conn.execute(
+        """
+        UPDATE router.messages m
+        SET delivery_status = u.status, provider_code = u.code, updated_at = now()
+        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::int[]) AS u(nid, status, code, rank)
+        WHERE m.notification_id = u.nid
+          AND (m.delivery_status IS NULL OR coalesce(
+                (SELECT r.rank FROM unnest($5::text[], $6::int[]) AS r(state, rank)
+                 WHERE r.state = m.delivery_status), -1) < u.rank)
+        """,
+        nids, statuses, codes, [DELIVERY_RANK.get(status, 0) for status in statuses],
+        list(DELIVERY_RANK), list(DELIVERY_RANK.values()),
     )
-    return result.endswith(" 1")
 
 
 async def audit(
