@@ -73,22 +73,13 @@ class Dispatcher:
         `refuse` code), or `duplicate` when another notification holds its dedupe key.
         """
         async with db.transaction(self._pool) as conn:  # joins the handler's, if any
-            status = "sending"
-            if refuse is not None:
-                status = "failed"
-            elif await ledger.is_past(conn, new.expires_at):
-                status = "expired"
-            elif new.kind not in SUPPRESSION_EXEMPT and await suppressions.is_suppressed(
-                conn, new.site_id, new.address
-            ):
-                status = "suppressed"
-            if await ledger.insert(conn, new, status):
-                if status != "sending":
-                    row = await ledger.get(conn, new.notification_id)
-                    assert row is not None
-                    await emit_status(conn, row, status, provider_code=refuse)
-                NOTIFICATIONS.labels(status).inc()
-                return status
+            row = await ledger.admit_new(conn, new, refused=refuse is not None,
+                                         check_suppression=new.kind not in SUPPRESSION_EXEMPT)
+            if row is not None:
+                if row.status != "sending":
+                    emit_status(row, row.status, provider_code=refuse)
+                NOTIFICATIONS.labels(row.status).inc()
+                return row.status
             existing = await ledger.get(conn, new.notification_id)
         if existing is None:
             NOTIFICATIONS.labels("duplicate").inc()

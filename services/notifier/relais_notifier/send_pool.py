@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
+from relais_shared.errors import Retryable
 from relais_shared.logging import get_logger
 from structlog.contextvars import bound_contextvars
 
@@ -208,7 +209,7 @@ class SendPool:
         with bound_contextvars(notification_id=job.notification_id):
             try:
                 outcome = await self._deliver(job.notification_id, trigger=job.trigger)
-            except TRANSIENT_DB_ERRORS as exc:
+            except (*TRANSIENT_DB_ERRORS, Retryable) as exc:  # Retryable: from a commit's flush
                 log.warning("send_db_error", error=type(exc).__name__, trigger=job.trigger)
                 outcome = Outcome.RETRY
             finally:

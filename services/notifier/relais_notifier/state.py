@@ -1,29 +1,47 @@
-"""Moving a notification forward: ledger row and delivery.status event in one transaction."""
+"""Moving a notification forward: ledger row and delivery.status event in one transaction
+(the events of a unit of work are queued together at its end: `StatusEvents`)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import asyncpg
-from relais_shared import topics
-from relais_shared.events import DeliveryStatus, make_envelope
-from relais_shared.outbox import enqueue
+from relais_shared import db, topics
+from relais_shared.errors import Retryable
+from relais_shared.events import DeliveryStatus, Envelope, make_envelope
+from relais_shared.outbox import enqueue_many
 
 from .adapters import ledger
 from .adapters.ledger import SCHEMA, Move, Notification
 from .domain.status import states_advancing_to
 from .metrics import DELIVERY_STATES
+from .transient import TRANSIENT_DB_ERRORS
 
 SOURCE = "notifier"
 
 
-async def emit_status(
-    conn: asyncpg.Connection,
+@dataclass
+class StatusEvents(db.WriteBehind):
+    """The delivery.status events of a unit of work (a send's, or a partition batch of
+    callbacks), queued in the outbox in one statement just before it commits."""
+
+    events: list[tuple[str, str, Envelope]] = field(default_factory=list)
+
+    async def flush(self, conn: asyncpg.Connection) -> None:
+        try:
+            await enqueue_many(conn, SCHEMA, self.events)
+        except TRANSIENT_DB_ERRORS as exc:
+            raise Retryable(type(exc).__name__) from exc
+
+
+def emit_status(
     row: Notification,
     status: str,
     *,
     provider_code: str | None = None,
     provider_message_id: str | None = None,
 ) -> None:
-    """Queue a delivery.status event (keyed by notification id) in the caller's transaction."""
+    """Queue a delivery.status event (keyed by notification id) in the enclosing unit of work."""
     data = DeliveryStatus(
         notification_id=row.notification_id,
         conversation_id=row.conversation_id,
@@ -38,7 +56,7 @@ async def emit_status(
         site_id=row.site_id,
         correlation_id=row.correlation_id,
     )
-    await enqueue(conn, SCHEMA, topics.DELIVERY_STATUS, row.notification_id, envelope)
+    StatusEvents.current().events.append((topics.DELIVERY_STATUS, row.notification_id, envelope))
     DELIVERY_STATES.labels(status).inc()
 
 
@@ -69,8 +87,7 @@ async def advance_in(
     if move is None:
         return None
     if move.advanced:
-        await emit_status(
-            conn,
+        emit_status(
             move.row,
             status,
             provider_code=provider_code,
@@ -91,7 +108,7 @@ async def advance(
     last_error: str | None = None,
 ) -> bool:
     """Apply `status` if it is progress and emit delivery.status; False when it is not."""
-    async with pool.acquire() as conn, conn.transaction():
+    async with db.transaction(pool) as conn:
         move = await advance_in(
             conn,
             notification_id,

@@ -70,18 +70,41 @@ class Notification:
         return cls(**{f.name: record[f.name] for f in fields(cls)})
 
 
+def _insert_sql(status: str) -> str:
+    """A new notification row with `status` (an SQL expression); nothing on a known id or
+    dedupe key."""
+    return (
+        f"INSERT INTO {_T} (notification_id, dedupe_key, site_id, conversation_id,"
+        " correlation_id, kind, channel, address, sender, lang, body, expires_at, status)"
+        f" SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, {status}"
+        " ON CONFLICT DO NOTHING RETURNING *"
+    )
+
+
+def _new_values(new: NewNotification) -> tuple[Any, ...]:
+    return (new.notification_id, new.dedupe_key, new.site_id, new.conversation_id,
+            new.correlation_id, new.kind, new.channel, new.address, new.sender, new.lang,
+            new.body, new.expires_at)
+
+
 async def insert(conn: asyncpg.Connection, new: NewNotification, status: str) -> bool:
     """Write a new notification; False when its id or dedupe key is already known."""
-    inserted = await conn.fetchval(
-        f"INSERT INTO {_T} (notification_id, dedupe_key, site_id, conversation_id,"
-        " correlation_id, kind, channel, address, sender, lang, body, status, expires_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
-        " ON CONFLICT DO NOTHING RETURNING true",
-        new.notification_id, new.dedupe_key, new.site_id, new.conversation_id,
-        new.correlation_id, new.kind, new.channel, new.address, new.sender, new.lang,
-        new.body, status, new.expires_at,
-    )
-    return bool(inserted)
+    return await conn.fetchrow(_insert_sql("$13::text"), *_new_values(new), status) is not None
+
+
+async def admit_new(
+    conn: asyncpg.Connection, new: NewNotification, *, refused: bool, check_suppression: bool
+) -> Notification | None:
+    """Write a new notification with the status it starts in, decided in the same statement:
+    `failed` when refused, `expired` past its expiry (database clock), `suppressed` when its
+    address opted out at the site (if `check_suppression`), else `sending`. None when its id
+    or dedupe key is already known."""
+    record = await conn.fetchrow(_insert_sql(
+        "CASE WHEN $13::bool THEN 'failed' WHEN $12::timestamptz <= now() THEN 'expired'"
+        f" WHEN $14::bool AND EXISTS (SELECT FROM {_SUPPRESSIONS} s"
+        "   WHERE s.site_id = $3 AND s.address = $8 AND s.suppressed) THEN 'suppressed'"
+        " ELSE 'sending' END"), *_new_values(new), refused, check_suppression)
+    return Notification.from_record(record) if record else None
 
 
 async def get(conn: asyncpg.Connection, notification_id: str) -> Notification | None:
