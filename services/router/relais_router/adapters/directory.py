@@ -115,9 +115,8 @@ class DirectoryCache:
         memo = db.unit_memo().setdefault(_LOADS, {})
         missing = [team for team in teams if (site.id, team, priority) not in memo]
         if missing:
-            for team, (capacity, load) in (await self._read_loads(conn, site, missing,
-                                                                  priority)).items():
-                memo[(site.id, team, priority)] = (capacity, load)
+            read = await self._read_loads(conn, site, missing, priority)
+            memo.update(((site.id, team, priority), entry) for team, entry in read.items())
         return {team: memo[(site.id, team, priority)][1] for team in teams}
 
     @staticmethod
