@@ -88,8 +88,8 @@ async def transaction(pool: asyncpg.Pool) -> AsyncIterator[asyncpg.Connection]:
         try:
             async with conn.transaction():
                 yield conn
-                for buffer in unit.buffers.values():
-                    await buffer.flush(conn)
+                while unit.buffers:  # a flush may queue rows in another buffer
+                    await unit.buffers.pop(next(iter(unit.buffers))).flush(conn)
         finally:
             _UNIT.reset(token)
     for hook in unit.after_commit:

@@ -19,18 +19,19 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 from relais_shared import db
+from relais_shared.batching import Coalescer
 from relais_shared.ids import new_id
 from relais_shared.logging import get_logger
 from structlog.contextvars import bound_contextvars
 
 from .adapters import ledger, suppressions
-from .adapters.ledger import NewNotification, Notification
+from .adapters.ledger import Move, NewNotification, Notification
 from .adapters.sms import SmsProvider
 from .domain.reconcile import find_sent_copy, lookup_since
 from .domain.sms import Accepted, Ambiguous, NotSent, OutboundSms, ProviderUnavailable, Refused
 from .domain.templates import HELP_REPLY, OPT_OUT_CONFIRMATION
 from .metrics import AMBIGUOUS_ATTEMPTS, NOTIFICATIONS, RECONCILIATIONS, SEND_ATTEMPTS
-from .state import advance, emit_status
+from .state import advance, apply_moves, emit_status, move_request
 
 log = get_logger(__name__)
 
@@ -64,6 +65,10 @@ class Dispatcher:
         self._policy = policy
         # Leases taken by this process carry its id, so it can extend them between steps.
         self._owner = new_id()
+        # Concurrent deliveries share their round trips: the clean attempts taken together,
+        # the accepted sends recorded together (one transaction).
+        self._take_clean = Coalescer(self._take_clean_attempts)
+        self._record_sent = Coalescer(self._record_sent_batch)
 
     async def admit(self, new: NewNotification, *, refuse: str | None = None) -> str:
         """Write a requested notification once.
@@ -132,14 +137,25 @@ class Dispatcher:
         """The usual case: lease and attempt in one statement, then the POST. None when
         anything stands in the way (in doubt, leased, suppressed, expired, out of attempts):
         the careful path below decides."""
-        async with self._pool.acquire() as conn:
-            row = await ledger.take_clean_attempt(
-                conn, notification_id, self._owner, self._policy.lease_seconds,
-                self._policy.max_attempts, SUPPRESSION_EXEMPT,
-            )
+        row = await self._take_clean(notification_id)
         if row is None:
             return None
         return row, row.attempts, await self._post(row)
+
+    async def _take_clean_attempts(self, ids: list[str]) -> list[Notification | None]:
+        async with self._pool.acquire() as conn:
+            taken = await ledger.take_clean_attempts(
+                conn, ids, self._owner, self._policy.lease_seconds,
+                self._policy.max_attempts, SUPPRESSION_EXEMPT,
+            )
+        return [taken.get(nid) for nid in ids]
+
+    async def _record_sent_batch(self, accepted: list[tuple[str, str]]) -> list[Move | None]:
+        """Accepted sends moved to `sent` (provider message id kept) in one transaction."""
+        async with db.transaction(self._pool) as conn:
+            return await apply_moves(conn, [
+                move_request(nid, "sent", provider_message_id=sid) for nid, sid in accepted
+            ])
 
     async def _post(self, row: Notification) -> Accepted | NotSent | Refused | Ambiguous:
         return await self._provider.send(
@@ -208,7 +224,7 @@ class Dispatcher:
         nid = row.notification_id
         if isinstance(result, Accepted):
             SEND_ATTEMPTS.labels("accepted").inc()
-            await advance(self._pool, nid, "sent", provider_message_id=result.sid)
+            await self._record_sent((nid, result.sid))
             log.info("notification_sent", attempt=attempt, kind=row.kind)
             return Outcome.DONE
         if isinstance(result, Refused):

@@ -23,6 +23,7 @@ from structlog.contextvars import bound_contextvars
 
 from .adapters import ledger, suppressions
 from .adapters.ledger import NewNotification
+from .callbacks import Callback, ProviderCallbacks
 from .dispatch import Dispatcher
 from .domain.status import state_from_provider
 from .domain.templates import (
@@ -35,7 +36,7 @@ from .domain.templates import (
 )
 from .metrics import CALLBACKS, SUPPRESSION_CHANGES
 from .send_pool import SendPool
-from .state import advance_in
+from .state import move_request
 from .transient import TRANSIENT_DB_ERRORS
 
 log = get_logger(__name__)
@@ -121,40 +122,23 @@ def _site_sender(request: NotifyRequested, default: str) -> str:
 
 
 async def handle_provider_callback(ctx: NotifierContext, delivery: Delivery) -> None:
-    """One transaction: the conditional UPDATE that only moves forward, delivery.status
-    with it when it moved, and the suppression a 21610 tells of."""
+    """Queued in the unit of work (`ProviderCallbacks`): the batch's callbacks move their
+    rows forward together, each delivery.status with its move, in the same transaction."""
     callback: ProviderCallback = delivery.data  # type: ignore[assignment]
-    with bound_contextvars(notification_id=callback.notification_id, event_id=delivery.envelope.id):
-        state = state_from_provider(callback.status, callback.error_code)
-        if state is None:
-            CALLBACKS.labels("unknown_status").inc()
-            log.info("callback_ignored", provider=callback.provider, status=callback.status)
-            return
-        try:
-            async with db.transaction(ctx.pool) as conn:
-                move = await advance_in(
-                    conn,
-                    callback.notification_id,
-                    state,
-                    provider_message_id=callback.provider_message_id,
-                    provider_code=callback.error_code,
-                )
-                if move is not None and state == "suppressed":
-                    await suppressions.record(
-                        conn, move.row.site_id, move.row.address, suppressed=True,
-                        reason="provider_opt_out", changed_at=callback.received_at,
-                    )
-        except asyncpg.exceptions.UniqueViolationError:
-            # Retrying cannot help: the message id is another notification's.
-            raise InvalidMessage("provider message id belongs to another notification") from None
-        except TRANSIENT_DB_ERRORS as exc:
-            raise Retryable(type(exc).__name__) from exc
-        if move is None:
-            CALLBACKS.labels("unknown_notification").inc()
-            log.warning("callback_unknown_notification", provider=callback.provider)
-            return
-        CALLBACKS.labels("advanced" if move.advanced else "stale").inc()
-        log.info("callback_applied", state=state, advanced=move.advanced)
+    state = state_from_provider(callback.status, callback.error_code)
+    if state is None:
+        CALLBACKS.labels("unknown_status").inc()
+        log.info("callback_ignored", provider=callback.provider, status=callback.status,
+                 notification_id=callback.notification_id, event_id=delivery.envelope.id)
+        return
+    move = move_request(callback.notification_id, state,
+                        provider_message_id=callback.provider_message_id,
+                        provider_code=callback.error_code)
+    try:
+        async with db.transaction(ctx.pool):
+            ProviderCallbacks.current().callbacks.append(Callback(move, callback.received_at))
+    except TRANSIENT_DB_ERRORS as exc:
+        raise Retryable(type(exc).__name__) from exc
 
 
 def confirmation_id(contact: ContactReceived) -> str:

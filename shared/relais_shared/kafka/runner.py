@@ -16,7 +16,8 @@ rebalance completes. In-flight work is bounded by `max_batch` per partition.
 With a `batch_scope` (e.g. `functools.partial(db.transaction, pool)`), a partition's
 batch runs in one database transaction: the handlers' `db.transaction()`s join it and it
 commits once (one commit and one NOTIFY per batch, no BEGIN/COMMIT per event). If any
-event of the batch is invalid or asks for a retry, the whole transaction is rolled back
+event of the batch is invalid or asks for a retry (also when found only by a write-behind
+flush at the batch's end), the whole transaction is rolled back
 and the batch is handled again one event per transaction, exactly as without a batch scope
 (dead letters, retries and offsets as above). Handlers run that way must write only
 through `db.transaction()` and defer effects outside the database with
@@ -229,8 +230,9 @@ class ConsumerRunner:
                     except Retryable as exc:
                         raise _RedoOneByOne(record.offset, "retryable") from exc
                     next_offset = record.offset + 1
-        except Retryable as exc:  # from the scope's own end (its write-behind flush)
-            raise _RedoOneByOne(records[0].offset, "retryable") from exc
+        except (Retryable, InvalidMessage) as exc:  # from the scope's end (a write-behind flush)
+            reason = "retryable" if isinstance(exc, Retryable) else "invalid"
+            raise _RedoOneByOne(records[0].offset, reason) from exc
         for record in records:
             self._attempts.pop((tp, record.offset), None)
         return next_offset, None

@@ -1,4 +1,4 @@
-"""The one-statement send (`ledger.take_clean_attempt`) on real PostgreSQL: it takes the
+"""The one-statement send (`ledger.take_clean_attempts`) on real PostgreSQL: it takes the
 lease and the attempt only when nothing stands in the way, and leaves every other case to
 the careful path untouched."""
 
@@ -43,7 +43,7 @@ async def row(db, *, kind: str = "ack", expires_at: datetime | None = None,
 
 async def take(db, nid: str, owner: str = OWNER):
     async with db.acquire() as conn:
-        return await ledger.take_clean_attempt(conn, nid, owner, 25.0, MAX, EXEMPT)
+        return (await ledger.take_clean_attempts(conn, [nid], owner, 25.0, MAX, EXEMPT)).get(nid)
 
 
 async def test_a_clean_row_is_leased_and_marked_in_doubt_before_the_post(db):

@@ -14,7 +14,8 @@ import pytest
 from relais_notifier.adapters import ledger
 from relais_notifier.adapters.ledger import NewNotification
 from relais_notifier.domain.status import advances
-from relais_notifier.state import advance, advance_in
+from relais_notifier.state import advance, advance_in, apply_moves, move_request
+from relais_shared import db as unit_of_work
 from relais_shared.ids import new_id
 
 from tests.conftest import unique_phone
@@ -39,7 +40,8 @@ async def written(db, status: str = "sending", sid: str | None = None) -> str:
     async with db.acquire() as conn:
         await ledger.insert(conn, new, status)
         if sid:
-            await ledger.fill_message_id(conn, new.notification_id, sid)
+            await conn.execute("UPDATE notifier.notifications SET provider_message_id = $2"
+                               " WHERE notification_id = $1", new.notification_id, sid)
     return new.notification_id
 
 
@@ -103,3 +105,37 @@ async def test_racing_moves_never_go_backwards_and_each_state_is_emitted_once(db
         final = await db.fetchval(
             "SELECT status FROM notifier.notifications WHERE notification_id = $1", nid)
         assert final == path[-1]
+
+
+async def test_moves_applied_together_end_as_if_applied_one_after_the_other(db):
+    """A partition batch of callbacks (or the send pool's results) in one statement per
+    round: repeats, out-of-order and unknown notifications give what one move at a time
+    gives — the same rows, the same answers and the same events, in order."""
+    rng = random.Random(7)
+    states = ["sent", "delivered", "read", "undelivered", "failed", "sent", "delivered"]
+    nids = [await written(db) for _ in range(6)] + [new_id()]  # the last one is unknown
+    requests = [move_request(rng.choice(nids), rng.choice(states),
+                             provider_message_id=f"SM{i:02d}x{new_id()[-8:]}")
+                for i in range(40)]
+    expected: dict[str, list[str]] = {nid: [] for nid in nids}
+    current = {nid: "sending" for nid in nids}
+    answers = []
+    for r in requests:
+        if r.notification_id == nids[-1]:
+            answers.append(None)
+            continue
+        moved = advances(current[r.notification_id], r.status)
+        if moved:
+            current[r.notification_id] = r.status
+            expected[r.notification_id].append(r.status)
+        answers.append((moved, current[r.notification_id]))
+    async with unit_of_work.transaction(db) as conn:
+        moves = await apply_moves(conn, requests)
+    assert [m and (m.advanced, m.row.status) for m in moves] == answers
+    for nid in nids[:-1]:
+        assert [e["status"] for e in await events(db, nid)] == expected[nid]
+        row = await db.fetchrow("SELECT status, provider_message_id FROM notifier.notifications"
+                                " WHERE notification_id = $1", nid)
+        assert row["status"] == current[nid]
+        first = next((r.provider_message_id for r in requests if r.notification_id == nid), None)
+        assert row["provider_message_id"] == first  # the first id told is kept

@@ -283,17 +283,7 @@ async def test_a_batch_commits_once_and_an_invalid_event_is_redone_alone(
     await pool.close()
     assert [r["code"] for r in rows] == [c for c in range(20) if c != 15]  # each once, in order
     assert REDONE.labels(topic)._value.get() > redone  # the batch with the retry, at least
-    dlq = AIOKafkaConsumer(dlq_topic(topic), bootstrap_servers=kafka_bootstrap,
-                           auto_offset_reset="earliest", enable_auto_commit=False)
-    await dlq.start()
-    try:
-        found = []
-        deadline = asyncio.get_running_loop().time() + 15
-        while not found and asyncio.get_running_loop().time() < deadline:
-            for records in (await dlq.getmany(timeout_ms=500)).values():
-                found += [r for r in records if r.key == key.encode()]
-    finally:
-        await dlq.stop()
+    found = await dead_letters(kafka_bootstrap, topic, key)
     assert len(found) == 1
     assert dict(found[0].headers)["dlq.reason"] == b"code 15 is poison"
 
@@ -336,9 +326,12 @@ class _Codes(db.WriteBehind):
     codes: list[int] = field(default_factory=list)
     refuse_once: set[int] = field(default_factory=set)
     flushes: ClassVar[list[list[int]]] = []
+    poison: ClassVar[set[int]] = set()  # found invalid only when flushed
 
     async def flush(self, conn: asyncpg.Connection) -> None:
         _Codes.flushes.append(list(self.codes))
+        if _Codes.poison & set(self.codes):
+            raise InvalidMessage(f"code {min(_Codes.poison & set(self.codes))} is poison")
         if self.refuse_once & set(self.codes):
             _REFUSED.update(self.refuse_once & set(self.codes))
             raise Retryable("a concurrent writer got there first")
@@ -379,17 +372,19 @@ async def test_write_behind_rows_are_flushed_once_before_the_commit_and_roll_bac
         await pool.close()
 
 
-async def test_a_batch_whose_write_behind_flush_asks_for_a_retry_is_redone_one_by_one(
+async def test_a_batch_whose_write_behind_flush_fails_is_redone_one_by_one(
     kafka_bootstrap, producer, fresh_database_url
 ):
-    """The flush at a batch's end runs after its last handler: a Retryable there rolls the
-    batch back and it is redone one event per transaction, each event's rows written once."""
+    """The flush at a batch's end runs after its last handler: a Retryable or an
+    InvalidMessage there rolls the batch back and it is redone one event per transaction,
+    each good event's rows written once, the invalid one dead-lettered."""
     topic = topics.DELIVERY_STATUS
     run = uuid.uuid4().hex[:8]
     key = f"{run}-flush"
     pool = await asyncpg.create_pool(fresh_database_url, min_size=1, max_size=3)
     await pool.execute("CREATE TABLE handled (code int)")
     _REFUSED.clear()
+    _Codes.poison = {5}
 
     async def handler(delivery: Delivery) -> None:
         if delivery.key != key:
@@ -413,18 +408,36 @@ async def test_a_batch_whose_write_behind_flush_asks_for_a_retry_is_redone_one_b
     task = asyncio.create_task(runner.run())
     try:
         deadline = asyncio.get_running_loop().time() + 30
-        while await pool.fetchval("SELECT count(*) FROM handled") < 8:
+        while await pool.fetchval("SELECT count(*) FROM handled") < 7:
             assert asyncio.get_running_loop().time() < deadline
             await asyncio.sleep(0.1)
         await asyncio.sleep(0.5)
     finally:
+        _Codes.poison = set()
         runner.stop()
         await asyncio.wait_for(task, 15)
     codes = [r["code"] for r in await pool.fetch("SELECT code FROM handled ORDER BY code")]
     await pool.close()
-    assert codes == list(range(8))  # each once: the refused batch left nothing behind
+    assert codes == [c for c in range(8) if c != 5]  # each once: failed batches left nothing
     assert _REFUSED == {3}
     assert REDONE.labels(topic)._value.get() > redone
+    assert [dict(r.headers)["dlq.reason"] for r in await dead_letters(kafka_bootstrap, topic, key)
+            ] == [b"code 5 is poison"]
+
+
+async def dead_letters(kafka_bootstrap: str, topic: str, key: str) -> list:
+    dlq = AIOKafkaConsumer(dlq_topic(topic), bootstrap_servers=kafka_bootstrap,
+                           auto_offset_reset="earliest", enable_auto_commit=False)
+    await dlq.start()
+    try:
+        found: list = []
+        deadline = asyncio.get_running_loop().time() + 15
+        while not found and asyncio.get_running_loop().time() < deadline:
+            for records in (await dlq.getmany(timeout_ms=500)).values():
+                found += [r for r in records if r.key == key.encode()]
+    finally:
+        await dlq.stop()
+    return found
 
 
 async def test_a_second_member_joining_mid_stream_takes_partitions_without_a_crash(

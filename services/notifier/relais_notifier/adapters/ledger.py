@@ -133,31 +133,33 @@ async def claim(
     return Notification.from_record(record) if record else None
 
 
-async def take_clean_attempt(
+async def take_clean_attempts(
     conn: asyncpg.Connection,
-    notification_id: str,
+    notification_ids: Sequence[str],
     owner: str,
     lease_seconds: float,
     max_attempts: int,
     exempt_kinds: Collection[str],
-) -> Notification | None:
-    """The usual send in one statement: the lease and the attempt (`in_doubt` before the
-    POST, as `start_attempt`) taken together — only when nothing stands in the way: not in
-    doubt, lease free or ours, not expired, attempts left, address not suppressed (unless
-    the kind is exempt). None: the caller takes the careful path (`claim`, checks, …)."""
-    record = await conn.fetchrow(
+) -> dict[str, Notification]:
+    """The usual send in one statement for many notifications: the lease and the attempt
+    (`in_doubt` before the POST, as `start_attempt`) taken together — for those where
+    nothing stands in the way: not in doubt, lease free or ours, not expired, attempts
+    left, address not suppressed (unless the kind is exempt). The rows taken, by id; the
+    others take the careful path (`claim`, checks, …). Rows are locked in id order."""
+    records = await conn.fetch(
         f"UPDATE {_T} n SET lease_until = now() + make_interval(secs => $3), lease_owner = $2,"
         " attempts = attempts + 1, in_doubt = true, updated_at = now()"
-        " WHERE notification_id = $1 AND status = $6 AND NOT in_doubt"
+        " WHERE notification_id = ANY($1::text[]) AND status = $6 AND NOT in_doubt"
         " AND (lease_until IS NULL OR lease_until <= now() OR lease_owner = $2)"
         " AND (expires_at IS NULL OR expires_at > now()) AND attempts < $4"
         " AND (kind = ANY($5::text[]) OR NOT EXISTS ("
         f"   SELECT FROM {_SUPPRESSIONS} s"
         "   WHERE s.site_id = n.site_id AND s.address = n.address AND s.suppressed))"
         " RETURNING *",
-        notification_id, owner, lease_seconds, max_attempts, list(exempt_kinds), SENDING,
+        sorted(notification_ids), owner, lease_seconds, max_attempts, list(exempt_kinds), SENDING,
     )
-    return Notification.from_record(record) if record else None
+    rows = (Notification.from_record(record) for record in records)
+    return {row.notification_id: row for row in rows}
 
 
 async def start_attempt(conn: asyncpg.Connection, notification_id: str, owner: str) -> int | None:
@@ -200,49 +202,61 @@ class Move:
     advanced: bool
 
 
-async def move_forward(
-    conn: asyncpg.Connection,
-    notification_id: str,
-    status: str,
-    *,
-    from_states: Collection[str],
-    provider_message_id: str | None,
-    provider_code: str | None,
-    last_error: str | None = None,
-) -> Move | None:
-    """Move the row to `status` if it is in one of `from_states`, in one statement.
+@dataclass(frozen=True)
+class MoveRequest:
+    """Move a notification to `status` if it is in one of `from_states`."""
+
+    notification_id: str
+    status: str
+    from_states: frozenset[str]
+    provider_message_id: str | None = None
+    provider_code: str | None = None
+    last_error: str | None = None
+
+
+async def move_many(conn: asyncpg.Connection, requests: Sequence[MoveRequest]) -> list[Move | None]:
+    """Apply each request to its row if the row is in one of its `from_states`, all in one
+    statement (each notification id at most once; rows locked in id order).
 
     The condition is checked by the UPDATE itself (re-checked on the newest row version
     when another transaction changed it meanwhile), so concurrent moves never go
     backwards and only one of two identical moves wins. A move that does not apply
-    writes nothing and returns the current row; None when the notification is unknown.
+    writes nothing but a provider message id the row lacks, and answers the current row;
+    None when the notification is unknown. Answers are in the order of `requests`.
     """
-    record = await conn.fetchrow(
-        f"WITH moved AS (UPDATE {_T} SET status = $2,"
-        " provider_message_id = COALESCE(provider_message_id, $3),"
-        " provider_code = COALESCE($4, provider_code),"
-        " last_error = COALESCE($5, last_error),"
+    ordered = sorted(requests, key=lambda r: r.notification_id)
+    records = await conn.fetch(
+        "WITH i AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],"
+        " $5::text[], $6::text[]) AS i(notification_id, status, from_states,"
+        " provider_message_id, provider_code, last_error)),"
+        f" moved AS (UPDATE {_T} n SET status = i.status,"
+        " provider_message_id = COALESCE(n.provider_message_id, i.provider_message_id),"
+        " provider_code = COALESCE(i.provider_code, n.provider_code),"
+        " last_error = COALESCE(i.last_error, n.last_error),"
         " in_doubt = false, lease_until = NULL, lease_owner = NULL, updated_at = now(),"
-        " sent_at = CASE WHEN $2 IN ('sent', 'delivered', 'read') THEN COALESCE(sent_at, now())"
-        " ELSE sent_at END"
-        " WHERE notification_id = $1 AND status = ANY($6::text[]) RETURNING *)"
+        " sent_at = CASE WHEN i.status IN ('sent', 'delivered', 'read')"
+        " THEN COALESCE(n.sent_at, now()) ELSE n.sent_at END"
+        " FROM i WHERE n.notification_id = i.notification_id"
+        " AND n.status = ANY(string_to_array(i.from_states, ',')) RETURNING n.*),"
+        f" filled AS (UPDATE {_T} n SET provider_message_id = i.provider_message_id,"
+        " updated_at = now() FROM i WHERE n.notification_id = i.notification_id"
+        " AND n.provider_message_id IS NULL AND i.provider_message_id IS NOT NULL"
+        " AND NOT EXISTS (SELECT FROM moved m WHERE m.notification_id = i.notification_id))"
         " SELECT true AS advanced, * FROM moved"
-        f" UNION ALL SELECT false, * FROM {_T}"
-        " WHERE notification_id = $1 AND NOT EXISTS (SELECT 1 FROM moved)",
-        notification_id, status, provider_message_id, provider_code, last_error,
-        sorted(from_states),
+        f" UNION ALL SELECT false, n.* FROM {_T} n JOIN i USING (notification_id)"
+        " WHERE NOT EXISTS (SELECT FROM moved m WHERE m.notification_id = n.notification_id)",
+        [r.notification_id for r in ordered],
+        [r.status for r in ordered],
+        [",".join(sorted(r.from_states)) for r in ordered],
+        [r.provider_message_id for r in ordered],
+        [r.provider_code for r in ordered],
+        [r.last_error for r in ordered],
     )
-    if record is None:
-        return None
-    return Move(Notification.from_record(record), bool(record["advanced"]))
-
-
-async def fill_message_id(conn: asyncpg.Connection, notification_id: str, sid: str) -> None:
-    await conn.execute(
-        f"UPDATE {_T} SET provider_message_id = $2, updated_at = now()"
-        " WHERE notification_id = $1 AND provider_message_id IS NULL",
-        notification_id, sid,
-    )
+    found = {
+        record["notification_id"]: Move(Notification.from_record(record), record["advanced"])
+        for record in records
+    }
+    return [found.get(request.notification_id) for request in requests]
 
 
 async def sending_ids(conn: asyncpg.Connection, limit: int = 10_000) -> list[str]:

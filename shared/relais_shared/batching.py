@@ -1,0 +1,68 @@
+"""Calls that arrive together are served by one round trip (automatic batching).
+
+`Coalescer(flush)` is awaited like a function of one item. The first call starts a flush
+on the next turn of the event loop, with every item submitted by then; calls made while a
+flush is in flight wait for the next one, which takes all of them. Nothing waits on a
+timer: an idle process pays one loop turn, a busy one shares a statement between all its
+concurrent callers (e.g. the send pool's deliveries recording their results).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class Coalescer(Generic[T, R]):
+    def __init__(
+        self, flush: Callable[[list[T]], Awaitable[Sequence[R]]], *, max_batch: int = 256
+    ) -> None:
+        if max_batch < 1:
+            raise ValueError("max_batch must be at least 1")
+        self._flush = flush
+        self._max_batch = max_batch
+        self._pending: list[tuple[T, asyncio.Future[R]]] = []
+        self._worker: asyncio.Task[None] | None = None
+
+    async def __call__(self, item: T) -> R:
+        future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
+        self._pending.append((item, future))
+        if self._worker is None:
+            self._worker = asyncio.create_task(self._drain())
+        return await future
+
+    async def _drain(self) -> None:
+        try:
+            while self._pending:
+                batch = self._pending[: self._max_batch]
+                del self._pending[: self._max_batch]
+                await self._serve(batch)
+        except asyncio.CancelledError:  # stopping: nobody is left waiting for ever
+            for _, future in self._pending:
+                future.cancel()
+            self._pending.clear()
+            raise
+        finally:
+            self._worker = None
+
+    async def _serve(self, batch: list[tuple[T, asyncio.Future[R]]]) -> None:
+        try:
+            results = await self._flush([item for item, _ in batch])
+            if len(results) != len(batch):
+                raise RuntimeError(f"flush answered {len(results)} results for {len(batch)} items")
+        except asyncio.CancelledError:
+            for _, future in batch:
+                future.cancel()
+            raise
+        except Exception as exc:  # every caller of the batch sees the failure
+            for _, future in batch:
+                if not future.done():
+                    future.set_exception(exc)
+            return
+        for (_, future), result in zip(batch, results, strict=True):
+            if not future.done():  # a caller cancelled meanwhile
+                future.set_result(result)
