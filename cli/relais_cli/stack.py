@@ -88,12 +88,12 @@ def run_stack() -> int:
     signal.signal(signal.SIGTERM, on_signal)
     processes: list[ServiceProcess] = []
     try:
-        database_url = os.environ.get("RELAIS_DATABASE_URL")
+        database_url = services_database_url = os.environ.get("RELAIS_DATABASE_URL")
         if not database_url:
             print("Starting PostgreSQL …", flush=True)
             pg = start_postgres(base / "postgres", port=_env_port("RELAIS_PG_PORT", 55432))
             nodes.append(pg)
-            database_url = pg.url
+            database_url, services_database_url = pg.url, pg.local_url
         bootstrap = os.environ.get("RELAIS_KAFKA_BOOTSTRAP")
         if not bootstrap:
             print("Starting Kafka (KRaft, one node) …", flush=True)
@@ -106,7 +106,7 @@ def run_stack() -> int:
             bootstrap = kafka.bootstrap
         asyncio.run(ensure_topics(bootstrap, list(ALL_TOPICS_WITH_DLQ)))
         credentials = asyncio.run(prepare_database(database_url, base / "demo-credentials.txt"))
-        env = {"RELAIS_KAFKA_BOOTSTRAP": bootstrap, "RELAIS_DATABASE_URL": database_url}
+        env = {"RELAIS_KAFKA_BOOTSTRAP": bootstrap, "RELAIS_DATABASE_URL": services_database_url}
         for spec in SERVICES:
             proc = ServiceProcess(spec, env, base / "logs")
             proc.start()

@@ -234,6 +234,18 @@ async def test_postgres_smoke(postgres: PostgresNode) -> None:
         await conn.close()
 
 
+async def test_postgres_local_url_reaches_the_same_database_over_the_unix_socket(
+    postgres: PostgresNode,
+) -> None:
+    conn = await asyncpg.connect(postgres.local_url)
+    try:
+        assert await conn.fetchval("SELECT current_user") == "relais"
+        assert await conn.fetchval("SELECT current_database()") == "relais"
+        assert await conn.fetchval("SELECT inet_server_addr()") is None  # not TCP
+    finally:
+        await conn.close()
+
+
 async def test_postgres_wrong_password_rejected(postgres: PostgresNode) -> None:
     bad = postgres.url.replace("relais:relais@", "relais:nope@")
     with pytest.raises(asyncpg.InvalidPasswordError):
