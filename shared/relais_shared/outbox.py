@@ -108,6 +108,9 @@ class OutboxRelay:
     async def _run_once(self) -> None:
         conn: asyncpg.Connection = await asyncpg.connect(self._dsn)
         try:
+            # Marking rows published need not wait for the WAL flush: a mark lost in a
+            # database crash only publishes those rows again (consumers are idempotent).
+            await conn.execute("SET synchronous_commit = off")
             lock_key = f"outbox-relay:{self._schema}"
             while not await conn.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", lock_key):
                 await self._sleep(self._poll_interval * 2)  # standby: another relay is active

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -58,6 +58,42 @@ class DispatchPolicy:
     clock_skew: timedelta = timedelta(minutes=5)
 
 
+async def admit_all(
+    conn: asyncpg.Connection, requests: Sequence[tuple[NewNotification, str | None]]
+) -> list[str]:
+    """Write requested notifications once, in one statement, in the caller's transaction.
+
+    Each (notification, refuse code) gets its ledger status: `sending` when it is to be
+    sent, or an end state decided without the provider (`suppressed`, `expired`, or
+    `failed` with the refuse code: its delivery.status is queued), or `duplicate` when
+    another notification holds its dedupe key.
+    """
+    rows = await ledger.admit_many(conn, [
+        ledger.Admission(new, refuse is not None, new.kind not in SUPPRESSION_EXEMPT)
+        for new, refuse in requests
+    ])
+    statuses = []
+    for (new, refuse), row in zip(requests, rows, strict=True):
+        if row is None:
+            statuses.append(await _known_status(conn, new))
+            continue
+        if row.status != "sending":
+            emit_status(row, row.status, provider_code=refuse)
+        NOTIFICATIONS.labels(row.status).inc()
+        statuses.append(row.status)
+    return statuses
+
+
+async def _known_status(conn: asyncpg.Connection, new: NewNotification) -> str:
+    existing = await ledger.get(conn, new.notification_id)
+    if existing is None:
+        NOTIFICATIONS.labels("duplicate").inc()
+        log.info("notification_duplicate", dedupe_key=new.dedupe_key)
+        return "duplicate"
+    NOTIFICATIONS.labels("seen_again").inc()
+    return existing.status
+
+
 class Dispatcher:
     def __init__(self, pool: asyncpg.Pool, provider: SmsProvider, policy: DispatchPolicy) -> None:
         self._pool = pool
@@ -71,27 +107,9 @@ class Dispatcher:
         self._record_sent = Coalescer(self._record_sent_batch)
 
     async def admit(self, new: NewNotification, *, refuse: str | None = None) -> str:
-        """Write a requested notification once.
-
-        Returns its ledger status (`sending` when it is to be sent, or an end state
-        decided without the provider: `suppressed`, `expired`, or `failed` with the
-        `refuse` code), or `duplicate` when another notification holds its dedupe key.
-        """
+        """Write a requested notification once (see `admit_all`); its ledger status."""
         async with db.transaction(self._pool) as conn:  # joins the handler's, if any
-            row = await ledger.admit_new(conn, new, refused=refuse is not None,
-                                         check_suppression=new.kind not in SUPPRESSION_EXEMPT)
-            if row is not None:
-                if row.status != "sending":
-                    emit_status(row, row.status, provider_code=refuse)
-                NOTIFICATIONS.labels(row.status).inc()
-                return row.status
-            existing = await ledger.get(conn, new.notification_id)
-        if existing is None:
-            NOTIFICATIONS.labels("duplicate").inc()
-            log.info("notification_duplicate", dedupe_key=new.dedupe_key)
-            return "duplicate"
-        NOTIFICATIONS.labels("seen_again").inc()
-        return existing.status
+            return (await admit_all(conn, [(new, refuse)]))[0]
 
     async def deliver(self, notification_id: str, *, trigger: str = "request") -> Outcome:
         """Bring a `sending` notification to the provider exactly once (or to an end state).

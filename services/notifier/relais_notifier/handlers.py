@@ -11,7 +11,7 @@ import functools
 import re
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import asyncpg
 from relais_shared import db, topics
@@ -24,7 +24,7 @@ from structlog.contextvars import bound_contextvars
 from .adapters import ledger, suppressions
 from .adapters.ledger import NewNotification
 from .callbacks import Callback, ProviderCallbacks
-from .dispatch import Dispatcher
+from .dispatch import Dispatcher, admit_all
 from .domain.status import state_from_provider
 from .domain.templates import (
     HELP_REPLY,
@@ -106,13 +106,30 @@ async def handle_notify_requested(ctx: NotifierContext, delivery: Delivery) -> N
         # One lane per conversation: emergency guidance requested before an ack reaches
         # the provider first.
         lane = request.conversation_id or request.address
+        hand_over = functools.partial(_hand_over, ctx, request.notification_id, lane)
         try:
             async with db.transaction(ctx.pool):
-                if await ctx.dispatcher.admit(new, refuse=refuse) == "sending":
-                    db.after_commit(functools.partial(
-                        _hand_over, ctx, request.notification_id, lane))
+                Admissions.current().requests.append((new, refuse, hand_over))
         except TRANSIENT_DB_ERRORS as exc:
             raise Retryable(type(exc).__name__) from exc
+
+
+@dataclass
+class Admissions(db.WriteBehind):
+    """The notify requests of a unit of work (a partition batch), admitted in one statement
+    just before it commits; those to send go to the send pool once it committed, in order."""
+
+    requests: list[tuple[NewNotification, str | None, Callable[[], Awaitable[None]]]] = field(
+        default_factory=list)
+
+    async def flush(self, conn: asyncpg.Connection) -> None:
+        try:
+            statuses = await admit_all(conn, [(new, refuse) for new, refuse, _ in self.requests])
+        except TRANSIENT_DB_ERRORS as exc:
+            raise Retryable(type(exc).__name__) from exc
+        for (_, _, hand_over), status in zip(self.requests, statuses, strict=True):
+            if status == "sending":
+                db.after_commit(hand_over)
 
 
 def _site_sender(request: NotifyRequested, default: str) -> str:

@@ -10,8 +10,10 @@
 Partitions are worked independently: a partition whose batch is in flight is
 paused, so a slow handler (a provider hanging) holds up only its own partition,
 and resumed when the batch is done. Offsets are committed only after the handler
-returned (the work is durable), in batches, and for revoked partitions before a
-rebalance completes. In-flight work is bounded by `max_batch` per partition.
+returned (the work is durable), at most every `commit_interval` seconds (one commit
+for the batches done meanwhile: a crash redoes at most that much, handlers being
+idempotent), on stop, and for revoked partitions before a rebalance completes.
+In-flight work is bounded by `max_batch` per partition.
 
 With a `batch_scope` (e.g. `functools.partial(db.transaction, pool)`), a partition's
 batch runs in one database transaction: the handlers' `db.transaction()`s join it and it
@@ -98,6 +100,7 @@ class ConsumerRunner:
         retry: RetryPolicy | None = None,
         consumer_options: dict[str, Any] | None = None,
         batch_scope: BatchScope | None = None,
+        commit_interval: float = 0.25,
     ) -> None:
         missing = set(topics) - set(handlers)
         if missing:
@@ -109,6 +112,7 @@ class ConsumerRunner:
         self._max_batch = max_batch
         self._retry = retry or RetryPolicy()
         self._batch_scope = batch_scope
+        self._commit_interval = commit_interval
         self._attempts: dict[tuple[TopicPartition, int], int] = {}
         self._stopping = asyncio.Event()
         self._resume_handles: list[asyncio.TimerHandle] = []
@@ -142,6 +146,7 @@ class ConsumerRunner:
         await self.consumer.start()
         self.consumer.subscribe(self._topics, listener=_Rebalance(self))
         self.started = True
+        next_commit = 0.0
         try:
             while not self._stopping.is_set():
                 batches = await self.consumer.getmany(timeout_ms=200, max_records=self._max_batch)
@@ -149,7 +154,9 @@ class ConsumerRunner:
                     self.consumer.pause(tp)  # until this batch is done
                     self._in_flight[tp] = asyncio.create_task(self._work(tp, records))
                 await self._reap(wait=False)
-                await self._commit_done()
+                if time.monotonic() >= next_commit:
+                    await self._commit_done()
+                    next_commit = time.monotonic() + self._commit_interval
             await self._reap(wait=True)
             await self._commit_done()
         finally:

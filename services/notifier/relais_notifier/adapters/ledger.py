@@ -70,15 +70,8 @@ class Notification:
         return cls(**{f.name: record[f.name] for f in fields(cls)})
 
 
-def _insert_sql(status: str) -> str:
-    """A new notification row with `status` (an SQL expression); nothing on a known id or
-    dedupe key."""
-    return (
-        f"INSERT INTO {_T} (notification_id, dedupe_key, site_id, conversation_id,"
-        " correlation_id, kind, channel, address, sender, lang, body, expires_at, status)"
-        f" SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, {status}"
-        " ON CONFLICT DO NOTHING RETURNING *"
-    )
+_COLUMNS = ("notification_id, dedupe_key, site_id, conversation_id, correlation_id, kind,"
+            " channel, address, sender, lang, body, expires_at")
 
 
 def _new_values(new: NewNotification) -> tuple[Any, ...]:
@@ -89,22 +82,49 @@ def _new_values(new: NewNotification) -> tuple[Any, ...]:
 
 async def insert(conn: asyncpg.Connection, new: NewNotification, status: str) -> bool:
     """Write a new notification; False when its id or dedupe key is already known."""
-    return await conn.fetchrow(_insert_sql("$13::text"), *_new_values(new), status) is not None
+    return await conn.fetchrow(
+        f"INSERT INTO {_T} ({_COLUMNS}, status) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+        " $11, $12, $13) ON CONFLICT DO NOTHING RETURNING 1", *_new_values(new), status,
+    ) is not None
 
 
-async def admit_new(
-    conn: asyncpg.Connection, new: NewNotification, *, refused: bool, check_suppression: bool
-) -> Notification | None:
-    """Write a new notification with the status it starts in, decided in the same statement:
-    `failed` when refused, `expired` past its expiry (database clock), `suppressed` when its
-    address opted out at the site (if `check_suppression`), else `sending`. None when its id
-    or dedupe key is already known."""
-    record = await conn.fetchrow(_insert_sql(
-        "CASE WHEN $13::bool THEN 'failed' WHEN $12::timestamptz <= now() THEN 'expired'"
-        f" WHEN $14::bool AND EXISTS (SELECT FROM {_SUPPRESSIONS} s"
-        "   WHERE s.site_id = $3 AND s.address = $8 AND s.suppressed) THEN 'suppressed'"
-        " ELSE 'sending' END"), *_new_values(new), refused, check_suppression)
-    return Notification.from_record(record) if record else None
+@dataclass(frozen=True)
+class Admission:
+    new: NewNotification
+    refused: bool
+    check_suppression: bool
+
+
+async def admit_many(
+    conn: asyncpg.Connection, admissions: Sequence[Admission]
+) -> list[Notification | None]:
+    """Write new notifications in one statement, each with the status it starts in, decided
+    by the statement: `failed` when refused, `expired` past its expiry (database clock),
+    `suppressed` when its address opted out at the site (if `check_suppression`), else
+    `sending`. None for one whose id or dedupe key is already known (also by an earlier one
+    of the same call). Answers are in the order of `admissions`."""
+    columns: list[list[Any]] = [[] for _ in range(14)]
+    for admission in admissions:
+        values = (*_new_values(admission.new), admission.refused, admission.check_suppression)
+        for column, value in zip(columns, values, strict=True):
+            column.append(value)
+    records = await conn.fetch(
+        f"INSERT INTO {_T} ({_COLUMNS}, status) SELECT {_COLUMNS},"
+        " CASE WHEN refused THEN 'failed' WHEN expires_at <= now() THEN 'expired'"
+        f" WHEN check_suppression AND EXISTS (SELECT FROM {_SUPPRESSIONS} s"
+        "   WHERE s.site_id = i.site_id AND s.address = i.address AND s.suppressed)"
+        " THEN 'suppressed' ELSE 'sending' END"
+        " FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],"
+        " $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::timestamptz[],"
+        " $13::bool[], $14::bool[]) WITH ORDINALITY AS i(notification_id, dedupe_key, site_id,"
+        " conversation_id, correlation_id, kind, channel, address, sender, lang, body,"
+        " expires_at, refused, check_suppression, n)"
+        " ORDER BY n ON CONFLICT DO NOTHING RETURNING *",
+        *columns,
+    )
+    rows = (Notification.from_record(record) for record in records)
+    written = {row.notification_id: row for row in rows}
+    return [written.pop(a.new.notification_id, None) for a in admissions]
 
 
 async def get(conn: asyncpg.Connection, notification_id: str) -> Notification | None:
