@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 PROBLEM_BASE = "https://relais.example/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -52,6 +53,43 @@ class Problem(Exception):
         return JSONResponse(
             body, status_code=self.status, media_type=PROBLEM_MEDIA_TYPE, headers=self.headers
         )
+
+
+def app_relative_path(scope: MutableMapping[str, Any]) -> str:
+    """The request path without the ASGI root_path (the prefix lives in the public URL)."""
+    path: str = scope.get("path", "/")
+    root: str = scope.get("root_path", "") or ""
+    if root and (path == root or path.startswith(root + "/")):
+        path = path[len(root) :] or "/"
+    return path
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+class DirectRoutes:
+    """Middleware serving a service's hottest routes (exact method and path) by calling their
+    endpoint at once, past FastAPI's routing, dependency and exception layers: about a third
+    of intake's CPU a webhook. The endpoints take the `Request` and return a `Response`,
+    raising `Problem` for a 4xx/5xx, as they do when FastAPI calls them (it still documents
+    them: register them as routes too); any other method or path goes on to the app."""
+
+    def __init__(self, app: ASGIApp, routes: dict[tuple[str, str], Endpoint]) -> None:
+        self._app = app
+        self._routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            endpoint = self._routes.get((scope["method"], app_relative_path(scope)))
+            if endpoint is not None:
+                request = Request(scope, receive)
+                try:
+                    response = await endpoint(request)
+                except Problem as exc:
+                    response = exc.response(request.url.path)
+                await response(scope, receive, send)
+                return
+        await self._app(scope, receive, send)
 
 
 def install_problem_handlers(app: FastAPI) -> None:

@@ -133,3 +133,18 @@ def test_folded_text_has_only_lowercase_letters_digits_and_single_spaces(text):
 def test_keyword_tables_are_written_folded():
     for word in OPT_OUT | OPT_IN | HELP:
         assert fold(word) == word
+
+
+@given(st.text(max_size=40))
+def test_the_shortcut_for_long_texts_answers_what_folding_answers(text: str) -> None:
+    """Texts with more letters and digits than any keyword skip the fold: same answer."""
+    from relais_intake.domain.keywords import _KIND_BY_KEYWORD
+
+    assert classify_keyword(text) == (_KIND_BY_KEYWORD.get(fold(text), "message") if text
+                                      else "message")
+
+
+@pytest.mark.parametrize("text", ["ＳＴＯＰ", "Stop SMS !!!", "arre\u0302t", "désinscrire 🙏🙏",
+                                  "s\u0308t\u0308o\u0308p\u0308", "Help!!!!!!!!!!!!!!!!!!!!!!"])
+def test_keywords_padded_with_marks_symbols_or_wide_letters_still_match(text: str) -> None:
+    assert classify_keyword(text) != "message"

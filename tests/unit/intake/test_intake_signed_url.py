@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from relais_intake.api.twilio_auth import app_relative_path, signed_url
+from relais_intake.api.twilio_auth import signed_url
+from relais_shared.http import app_relative_path
 from relais_shared.twilio import compute_signature, is_valid_signature
 
 pytestmark = pytest.mark.unit

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
-from relais_shared.http import ReadinessCheck, install_problem_handlers, ops_router
+from relais_shared.http import (
+    DirectRoutes,
+    ReadinessCheck,
+    install_problem_handlers,
+    ops_router,
+)
 
 from ..handlers import IntakeContext
-from .sms import sms_router
+from .sms import sms_endpoints, sms_router
 from .twilio_auth import TwilioAuth
 from .voice import voice_router
 
@@ -26,6 +31,8 @@ def create_app(
     )
     install_problem_handlers(app)
     app.include_router(ops_router(checks))
-    app.include_router(sms_router(ctx, auth, retry_after_s))
+    sms = sms_endpoints(ctx, auth, retry_after_s)
+    app.include_router(sms_router(sms))
     app.include_router(voice_router(ctx, auth, retry_after_s))
+    app.add_middleware(DirectRoutes, routes={("POST", path): fn for path, fn in sms.items()})
     return app

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Final
 
 from fastapi import APIRouter, Request, Response
-from relais_shared.http import Problem
+from relais_shared.http import Endpoint, Problem
 
 from ..adapters.sink import SinkUnavailable
 from ..domain.sms import (
@@ -41,11 +41,15 @@ def _twiml() -> Response:
     return Response(EMPTY_TWIML, media_type="text/xml")
 
 
-def sms_router(ctx: IntakeContext, auth: TwilioAuth, retry_after_s: int) -> APIRouter:
-    """The SMS webhook routes, bound to the handlers' context."""
-    router = APIRouter(prefix="/v1/channels/sms/twilio", tags=["sms"])
+SMS_PATH: Final = "/v1/channels/sms/twilio"
+SMS_STATUS_PATH: Final = SMS_PATH + "/status"
 
-    @router.post("", response_class=Response, responses=_RESPONSES)
+
+def sms_endpoints(
+    ctx: IntakeContext, auth: TwilioAuth, retry_after_s: int
+) -> dict[str, Endpoint]:
+    """The SMS webhook endpoints by path, bound to the handlers' context."""
+
     async def inbound_sms(request: Request) -> Response:
         """An incoming SMS: answered 200 with empty TwiML once the contact is durable."""
         params = await auth.form(request, CHANNEL)
@@ -59,7 +63,6 @@ def sms_router(ctx: IntakeContext, auth: TwilioAuth, retry_after_s: int) -> APIR
             raise unavailable(CHANNEL, retry_after_s) from None
         return _twiml()
 
-    @router.post("/status", response_class=Response, responses=_RESPONSES)
     async def sms_status(request: Request) -> Response:
         """A delivery status callback for notification `nid`: 200 once forwarded durably."""
         params = await auth.form(request, CHANNEL)
@@ -78,4 +81,13 @@ def sms_router(ctx: IntakeContext, auth: TwilioAuth, retry_after_s: int) -> APIR
             raise unavailable(CHANNEL, retry_after_s) from None
         return _twiml()
 
+    return {SMS_PATH: inbound_sms, SMS_STATUS_PATH: sms_status}
+
+
+def sms_router(endpoints: dict[str, Endpoint]) -> APIRouter:
+    """The SMS webhook routes as documented (`DirectRoutes` serves them)."""
+    router = APIRouter(tags=["sms"])
+    for path, endpoint in endpoints.items():
+        router.add_api_route(path, endpoint, methods=["POST"], response_class=Response,
+                             responses=_RESPONSES)
     return router

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
-from typing import Any, Final
+from typing import Final
 from urllib.parse import parse_qsl
 
 from fastapi import Request
+from relais_shared.http import app_relative_path
 from relais_shared.twilio import is_valid_signature
 
 from .problems import (
@@ -25,15 +25,6 @@ MAX_FORM_BYTES: Final = 64 * 1024
 MAX_FORM_FIELDS: Final = 200
 
 Params = list[tuple[str, str]]
-
-
-def app_relative_path(scope: MutableMapping[str, Any]) -> str:
-    """The request path without the ASGI root_path (the prefix lives in the public URL)."""
-    path: str = scope.get("path", "/")
-    root: str = scope.get("root_path", "") or ""
-    if root and (path == root or path.startswith(root + "/")):
-        path = path[len(root) :] or "/"
-    return path
 
 
 def signed_url(public_url: str, path: str, query: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Final, Literal
 
@@ -34,8 +35,15 @@ def fold(text: str) -> str:
     return " ".join("".join(chars).split())
 
 
+# Folding keeps every letter and digit (it may add some: "ß" -> "ss", never remove one), so
+# a text with more of them than the longest keyword is an ordinary message: most texts are
+# told without folding them character by character.
+_MAX_KEYWORD_ALNUM: Final = max(len(word.replace(" ", "")) for word in _KIND_BY_KEYWORD)
+_NOT_ALNUM: Final = re.compile(r"[\W_]+")
+
+
 def classify_keyword(text: str | None) -> KeywordKind:
     """`opt_out`/`opt_in`/`help` when the whole message is such a keyword, else `message`."""
-    if not text:
+    if not text or len(_NOT_ALNUM.sub("", text)) > _MAX_KEYWORD_ALNUM:
         return "message"
     return _KIND_BY_KEYWORD.get(fold(text), "message")
