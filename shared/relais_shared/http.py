@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
@@ -65,18 +65,26 @@ def app_relative_path(scope: MutableMapping[str, Any]) -> str:
 
 
 Endpoint = Callable[[Request], Awaitable[Response]]
+ErrorHandler = Callable[[Request, Any], Awaitable[Response]]
 
 
 class DirectRoutes:
     """Middleware serving a service's hottest routes (exact method and path) by calling their
     endpoint at once, past FastAPI's routing, dependency and exception layers: about a third
-    of intake's CPU a webhook. The endpoints take the `Request` and return a `Response`,
-    raising `Problem` for a 4xx/5xx, as they do when FastAPI calls them (it still documents
-    them: register them as routes too); any other method or path goes on to the app."""
+    of intake's CPU a webhook. An endpoint takes the `Request` and returns a `Response`; an
+    exception it raises gets the app's own handler for it (`app.exception_handlers`), as when
+    FastAPI calls it (register the endpoints as routes too: FastAPI still documents them).
+    Any other method or path goes on to the app."""
 
-    def __init__(self, app: ASGIApp, routes: dict[tuple[str, str], Endpoint]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        routes: dict[tuple[str, str], Endpoint],
+        handlers: Mapping[Any, ErrorHandler],
+    ) -> None:
         self._app = app
         self._routes = routes
+        self._handlers = dict(handlers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -85,8 +93,12 @@ class DirectRoutes:
                 request = Request(scope, receive)
                 try:
                     response = await endpoint(request)
-                except Problem as exc:
-                    response = exc.response(request.url.path)
+                except Exception as exc:
+                    handler = next((self._handlers[kind] for kind in type(exc).__mro__
+                                    if kind in self._handlers), None)
+                    if handler is None:
+                        raise
+                    response = await handler(request, exc)
                 await response(scope, receive, send)
                 return
         await self._app(scope, receive, send)

@@ -34,5 +34,6 @@ def create_app(
     sms = sms_endpoints(ctx, auth, retry_after_s)
     app.include_router(sms_router(sms))
     app.include_router(voice_router(ctx, auth, retry_after_s))
-    app.add_middleware(DirectRoutes, routes={("POST", path): fn for path, fn in sms.items()})
+    app.add_middleware(DirectRoutes, routes={("POST", path): fn for path, fn in sms.items()},
+                       handlers=app.exception_handlers)
     return app

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from relais_shared.http import install_problem_handlers, ops_router
+from relais_shared.http import DirectRoutes, install_problem_handlers, ops_router
 
 from ..adapters.smtp_sink import SmtpSink
 from ..domain.errors import TwilioError
@@ -48,4 +50,12 @@ def create_app(
     app.include_router(phone.router)
     app.include_router(mail.router)
     app.include_router(pages.router)
+    # The provider's hot path: every notification is one create (FastAPI still documents it).
+    create_path = f"/2010-04-01/Accounts/{service.config.account_sid}/Messages.json"
+    app.add_middleware(
+        DirectRoutes,
+        routes={("POST", create_path): functools.partial(
+            messages.create_message, service.config.account_sid)},
+        handlers=app.exception_handlers,
+    )
     return app
