@@ -28,9 +28,17 @@ async def _keep_session(conn: asyncpg.Connection) -> None:
     every release is saved."""
 
 
-async def create_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> asyncpg.Pool:
+async def create_pool(
+    url: str, *, min_size: int = 1, max_size: int = 10, generic_plans: bool = False
+) -> asyncpg.Pool:
+    """`generic_plans`: prepared statements always run their generic plan. PostgreSQL
+    otherwise keeps planning a statement over array parameters (`unnest($1::text[])`,
+    `= ANY($1)`) for every execution, its custom plans looking cheaper: 0.4 ms of planning
+    for a batch of moves that executes in less. Only for a service whose statements were
+    checked to have good generic plans (none filters a partial index's column by value)."""
+    settings = {"plan_cache_mode": "force_generic_plan"} if generic_plans else None
     pool = await asyncpg.create_pool(url, min_size=min_size, max_size=max_size,
-                                     reset=_keep_session)
+                                     reset=_keep_session, server_settings=settings)
     assert pool is not None
     return pool
 

@@ -91,7 +91,8 @@ async def build_runtime(
 ) -> NotifierRuntime:
     """Connect everything (no consuming yet). `provider` replaces the Twilio client in tests."""
     configure_logging(settings.log_level, settings.log_format, service=CLIENT_ID)
-    pool = await db.create_pool(settings.database_url, max_size=settings.db_pool_max)
+    pool = await db.create_pool(settings.database_url, max_size=settings.db_pool_max,
+                                generic_plans=True)
     producer = make_producer(settings.kafka_bootstrap, client_id=CLIENT_ID)
     await producer.start()
     http = provider_session(settings.provider_timeout_seconds)
