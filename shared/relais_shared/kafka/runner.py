@@ -126,7 +126,8 @@ class ConsumerRunner:
             "heartbeat_interval_ms": 2_000,
             # A resumed partition joins the next fetch; the fetch in flight meanwhile
             # (for the other partitions) waits at most this long when they are idle.
-            "fetch_max_wait_ms": 50,
+            "fetch_max_wait_ms": 10,
+            "fetch_min_bytes": 16_384,
             **(consumer_options or {}),
         }
         self.consumer = AIOKafkaConsumer(
