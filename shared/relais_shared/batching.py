@@ -58,7 +58,7 @@ class Coalescer(Generic[T, R]):
             for _, future in batch:
                 future.cancel()
             raise
-        except Exception as exc:  # every caller of the batch sees the failure
+        except Exception as exc:  # noqa: BLE001 - every caller of the batch sees the failure
             for _, future in batch:
                 if not future.done():
                     future.set_exception(exc)

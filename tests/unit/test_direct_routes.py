@@ -6,7 +6,6 @@ from __future__ import annotations
 import httpx
 import pytest
 from fastapi import FastAPI, Request, Response
-
 from relais_shared.http import DirectRoutes, Problem, install_problem_handlers
 
 pytestmark = pytest.mark.unit

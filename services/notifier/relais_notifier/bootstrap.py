@@ -135,6 +135,8 @@ def build_consumer(runtime: NotifierRuntime) -> ConsumerRunner:
         # Handlers write through db.transaction and hand sends over after the commit:
         # a partition batch is one transaction.
         batch_scope=functools.partial(db.transaction, runtime.pool),
+        # Every contact passes by for its keywords, few are: no empty BEGIN/COMMIT a batch.
+        unscoped_topics=frozenset({topics.CONTACT_RECEIVED}),
     )
 
 

@@ -101,6 +101,7 @@ class ConsumerRunner:
         consumer_options: dict[str, Any] | None = None,
         batch_scope: BatchScope | None = None,
         commit_interval: float = 0.25,
+        unscoped_topics: frozenset[str] = frozenset(),
     ) -> None:
         missing = set(topics) - set(handlers)
         if missing:
@@ -113,6 +114,8 @@ class ConsumerRunner:
         self._retry = retry or RetryPolicy()
         self._batch_scope = batch_scope
         self._commit_interval = commit_interval
+        # Topics whose handlers mostly write nothing: no batch transaction opened for them.
+        self._unscoped = unscoped_topics
         self._attempts: dict[tuple[TopicPartition, int], int] = {}
         self._stopping = asyncio.Event()
         self._resume_handles: list[asyncio.TimerHandle] = []
@@ -209,7 +212,7 @@ class ConsumerRunner:
         self, tp: TopicPartition, records: list[ConsumerRecord]
     ) -> tuple[int | None, float | None]:
         """Handle records in order; returns (next offset to commit, retry delay if paused)."""
-        if self._batch_scope is not None and len(records) > 1:
+        if self._batch_scope is not None and len(records) > 1 and tp.topic not in self._unscoped:
             try:
                 return await self._handle_batch(tp, records)
             except _RedoOneByOne as exc:
