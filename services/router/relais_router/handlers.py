@@ -73,9 +73,14 @@ class RouterContext:
     directory: directory.DirectoryCache = field(default_factory=directory.DirectoryCache)
 
 
+# A reference already given is drawn again: with N conversations kept, 1 draw in 2^32 / N
+# collides (1 in 7,000 at 600,000), which must not roll a partition batch back.
+REFERENCE_ATTEMPTS = 5
+
+
 def reference_for(conversation_id: uuid.UUID) -> str:
-    """A short reference a patient can quote ("R-3F9A2C71"): 32 random bits of the UUIDv7,
-    so collisions (a retry each) stay rare for hundreds of thousands of conversations."""
+    """A short reference a patient can quote ("R-3F9A2C71"): 32 random bits of the UUIDv7;
+    unique (a new conversation whose reference is taken draws another)."""
     return "R-" + conversation_id.hex[-8:].upper()
 
 
@@ -186,31 +191,36 @@ async def _thread_contact(
         log.info("answered_call_without_open_conversation")
         return "answered_call", "-"
     await _close_stale(ctx, conn, choice.close_stale, out)
-    decision = route_contact(_routing_input(contact))
-    conversation_id = uuid7()
+    routed = route_contact(_routing_input(contact))
     now = datetime.now(UTC)
     lang = "en" if (contact.lang or "").startswith("en") else "fr"
-    reference = reference_for(conversation_id)
-    plan = await _assign(ctx, conn, site, version, decision, now, lang, reference)
-    explanation = {**decision.explanation, **plan.explanation()}
-    decision = dataclasses.replace(decision, team=plan.team)  # after overflow
+    for _ in range(REFERENCE_ATTEMPTS):
+        conversation_id = uuid7()
+        reference = reference_for(conversation_id)
+        plan = await _assign(ctx, conn, site, version, routed, now, lang, reference)
+        explanation = {**routed.explanation, **plan.explanation()}
+        decision = dataclasses.replace(routed, team=plan.team)  # after overflow
+        if await repo.insert_conversation(
+            conn,
+            conversation_id=conversation_id,
+            site_id=site_id,
+            correspondent_id=correspondent_id,
+            reference=reference,
+            team=decision.team,
+            priority=decision.priority,
+            urgent=decision.urgent,
+            needs_triage=decision.needs_triage,
+            explanation=explanation,
+            lang=lang,
+            at=contact.received_at,
+            patient_id=choice.patient_id,
+            follows_id=choice.follows,
+        ):
+            break
+        log.info("conversation_reference_taken")  # drawn again, not the batch redone
+    else:
+        raise Retryable("no free conversation reference")
     eta = plan.eta_words
-    await repo.insert_conversation(
-        conn,
-        conversation_id=conversation_id,
-        site_id=site_id,
-        correspondent_id=correspondent_id,
-        reference=reference,
-        team=decision.team,
-        priority=decision.priority,
-        urgent=decision.urgent,
-        needs_triage=decision.needs_triage,
-        explanation=explanation,
-        lang=lang,
-        at=contact.received_at,
-        patient_id=choice.patient_id,
-        follows_id=choice.follows,
-    )
     ctx.directory.opened(site_id, decision.team, decision.priority)
     thread_ids = await _store_inbound(conn, conversation_id, contact, thread, out)
     conv_key = str(conversation_id)

@@ -554,3 +554,30 @@ async def test_a_lone_rating_after_a_survey_is_a_rating_not_a_contact(runtime, d
     await handle(runtime, other)
     assert (await db.fetchval("SELECT kind FROM router.messages WHERE contact_id = $1",
                               uuid.UUID(other.contact_id))) == "message"
+
+
+async def test_a_new_conversation_whose_reference_is_taken_draws_another_in_place(
+    runtime, db, monkeypatch
+):
+    """32-bit references collide now and then: the new conversation draws another one in the
+    same unit of work (no Retryable, so no partition batch rolled back and redone)."""
+    from relais_router import handlers
+
+    first = sms(unique_phone(), "Bonjour, je voudrais un rendez-vous")
+    await handle(runtime, first)
+    taken = (await conversation_of(db, first))["reference"]
+    drawn = iter([taken])
+    real = handlers.reference_for
+    monkeypatch.setattr(handlers, "reference_for", lambda cid: next(drawn, None) or real(cid))
+    second = sms(unique_phone(), "Bonjour, je voudrais un rendez-vous")
+    envelope = make_envelope(topics.CONTACT_RECEIVED, second, source="test", site_id="demo")
+    delivery = Delivery(topic=topics.CONTACT_RECEIVED, partition=0, offset=0,
+                        key=second.sender.address, envelope=envelope, data=second)
+    await handle_contact_received(RouterContext(runtime.pool, 72), delivery)  # no Retryable
+    conversation = await conversation_of(db, second)
+    assert conversation is not None and conversation["reference"] != taken
+    requests = [orjson.loads(r["payload"])["data"] for r in await db.fetch(
+        "SELECT payload FROM router.outbox WHERE topic = $1 AND key = $2",
+        topics.NOTIFY_REQUESTED, str(conversation["id"]))]
+    assert requests  # the acknowledgement quotes the reference the conversation really has
+    assert {r["params"].get("reference") for r in requests} == {conversation["reference"]}

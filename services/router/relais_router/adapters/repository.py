@@ -263,17 +263,19 @@ async def insert_conversation(
     at: datetime,
     patient_id: uuid.UUID | None = None,
     follows_id: uuid.UUID | None = None,
-) -> None:
-    await conn.execute(
+) -> bool:
+    """Write a new conversation; False (nothing written) when its reference is taken."""
+    return await conn.fetchval(
         """
         INSERT INTO router.conversations
           (id, site_id, correspondent_id, reference, team, priority, urgent, needs_triage,
            explanation, lang, created_at, updated_at, last_inbound_at, patient_id, follows_id)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11, $12, $13)
+        ON CONFLICT (reference) DO NOTHING RETURNING true
         """,
         conversation_id, site_id, correspondent_id, reference, team, priority, urgent,
         needs_triage, _json(explanation), lang, at, patient_id, follows_id,
-    )
+    ) is not None
 
 
 async def touch_conversation(
