@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
+import asyncpg
 from aiokafka import AIOKafkaProducer
 
 from tests.integration.notifier.fake_twilio import FakeTwilio
@@ -15,6 +16,14 @@ from tests.integration.notifier.support import (
     notifier_settings,
     start_notifier,
 )
+
+
+@pytest.fixture(scope="module")
+async def db(database_url: str) -> AsyncIterator[asyncpg.Pool]:
+    """A pool on a database of the notifier's schema alone (ledger-level tests)."""
+    pool = await asyncpg.create_pool(await create_database(database_url), min_size=1, max_size=8)
+    yield pool
+    await pool.close()
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
 import orjson
 import pytest
 from relais_notifier.adapters import suppressions
@@ -17,16 +16,9 @@ from relais_shared import db as unit_of_work
 from relais_shared.ids import new_id
 
 from tests.conftest import unique_phone
-from tests.integration.notifier.support import SMS_FROM, create_database
+from tests.integration.notifier.support import SMS_FROM
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-async def db(database_url: str):
-    pool = await asyncpg.create_pool(await create_database(database_url), min_size=1, max_size=4)
-    yield pool
-    await pool.close()
 
 
 def request(address: str | None = None, **changes) -> NewNotification:

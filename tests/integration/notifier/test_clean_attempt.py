@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import asyncpg
 import pytest
 from relais_notifier.adapters import ledger, suppressions
 from relais_notifier.adapters.ledger import NewNotification
@@ -14,18 +13,11 @@ from relais_notifier.domain.templates import HELP_REPLY
 from relais_shared.ids import new_id
 
 from tests.conftest import unique_phone
-from tests.integration.notifier.support import SMS_FROM, create_database
+from tests.integration.notifier.support import SMS_FROM
 
 pytestmark = pytest.mark.integration
 OWNER, OTHER, MAX = "me", "another-replica", 3
 EXEMPT = frozenset({HELP_REPLY})
-
-
-@pytest.fixture(scope="module")
-async def db(database_url: str):
-    pool = await asyncpg.create_pool(await create_database(database_url), min_size=1, max_size=4)
-    yield pool
-    await pool.close()
 
 
 async def row(db, *, kind: str = "ack", expires_at: datetime | None = None,

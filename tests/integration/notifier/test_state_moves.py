@@ -8,7 +8,6 @@ import asyncio
 import itertools
 import random
 
-import asyncpg
 import orjson
 import pytest
 from relais_notifier.adapters import ledger
@@ -19,16 +18,9 @@ from relais_shared import db as unit_of_work
 from relais_shared.ids import new_id
 
 from tests.conftest import unique_phone
-from tests.integration.notifier.support import SMS_FROM, create_database
+from tests.integration.notifier.support import SMS_FROM
 
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-async def db(database_url: str):
-    pool = await asyncpg.create_pool(await create_database(database_url), min_size=1, max_size=8)
-    yield pool
-    await pool.close()
 
 
 async def written(db, status: str = "sending", sid: str | None = None) -> str:
