@@ -5,11 +5,15 @@ on the next turn of the event loop, with every item submitted by then; calls mad
 flush is in flight wait for the next one, which takes all of them. Nothing waits on a
 timer: an idle process pays one loop turn, a busy one shares a statement between all its
 concurrent callers (e.g. the send pool's deliveries recording their results).
+
+A flush runs in the context the coalescer was built in, never a caller's: it does not join
+a caller's unit of work (`db.transaction`) nor carry its log bindings.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
@@ -27,12 +31,13 @@ class Coalescer(Generic[T, R]):
         self._max_batch = max_batch
         self._pending: list[tuple[T, asyncio.Future[R]]] = []
         self._worker: asyncio.Task[None] | None = None
+        self._context = contextvars.copy_context()
 
     async def __call__(self, item: T) -> R:
         future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
         self._pending.append((item, future))
         if self._worker is None:
-            self._worker = asyncio.create_task(self._drain())
+            self._worker = asyncio.create_task(self._drain(), context=self._context.copy())
         return await future
 
     async def _drain(self) -> None:

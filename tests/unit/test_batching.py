@@ -83,3 +83,19 @@ async def test_a_flush_answering_the_wrong_count_is_an_error_for_its_callers():
     coalesce = Coalescer(short)
     results = await asyncio.gather(coalesce(1), coalesce(2), return_exceptions=True)
     assert all(isinstance(r, RuntimeError) for r in results)
+
+
+async def test_a_flush_runs_in_the_coalescers_context_not_the_first_callers():
+    import contextvars
+
+    marker: contextvars.ContextVar[str] = contextvars.ContextVar("marker", default="built")
+    seen: list[str] = []
+
+    async def flush(items: list[int]) -> list[int]:
+        seen.append(marker.get())
+        return items
+
+    coalesce = Coalescer(flush)
+    marker.set("caller")  # e.g. a unit of work or log bindings of the caller
+    assert await coalesce(1) == 1
+    assert seen == ["built"]
