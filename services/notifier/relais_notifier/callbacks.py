@@ -42,7 +42,7 @@ class ProviderCallbacks(db.WriteBehind):
                     log.warning("callback_unknown_notification", notification_id=nid)
                     continue
                 state = callback.move.status
-                if move.advanced and state == "suppressed":
+                if state == "suppressed":  # the opt-out is a fact even if the row moved on
                     await suppressions.record(
                         conn, move.row.site_id, move.row.address, suppressed=True,
                         reason="provider_opt_out", changed_at=callback.received_at,

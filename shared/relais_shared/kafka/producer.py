@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from aiokafka import AIOKafkaProducer
 
 from ..contracts import encode
@@ -23,20 +21,9 @@ def make_producer(bootstrap: str, *, client_id: str, request_timeout_ms: int = 1
     )
 
 
-async def publish(
-    producer: AIOKafkaProducer,
-    topic: str,
-    key: str,
-    envelope: Envelope,
-    *,
-    timeout: float | None = None,
-) -> None:
-    """Send one event and wait until the broker acknowledged it (or time out)."""
+async def publish(producer: AIOKafkaProducer, topic: str, key: str, envelope: Envelope) -> None:
+    """Send one event and wait until the broker acknowledged it (bound the wait around it)."""
     headers = [("type", envelope.type.encode()), ("event_id", envelope.id.encode())]
     if envelope.correlation_id:
         headers.append(("correlation_id", envelope.correlation_id.encode()))
-    send = producer.send_and_wait(topic, encode(envelope), key=key.encode(), headers=headers)
-    if timeout is None:
-        await send
-    else:
-        await asyncio.wait_for(send, timeout)
+    await producer.send_and_wait(topic, encode(envelope), key=key.encode(), headers=headers)
