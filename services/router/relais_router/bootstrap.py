@@ -14,7 +14,7 @@ from relais_shared.kafka.runner import ConsumerRunner
 from relais_shared.logging import configure_logging
 from relais_shared.outbox import OutboxRelay
 
-from .handlers import HANDLERS, RouterContext
+from .handlers import HANDLERS, PREPARERS, RouterContext
 from .settings import RouterSettings
 
 SCHEMA = "router"
@@ -57,4 +57,5 @@ def build_consumer(runtime: RouterRuntime) -> ConsumerRunner:
         # and a larger one spreads its commit, flush and directory read over more contacts.
         max_batch=600,
         batch_scope=functools.partial(db.transaction, runtime.pool),
+        preparers={topic: functools.partial(fn, ctx) for topic, fn in PREPARERS.items()},
     )

@@ -146,6 +146,22 @@ async def handle_contact_received(ctx: RouterContext, delivery: Delivery) -> Non
         CONTACTS_ROUTED.labels(outcome, team).inc()
 
 
+async def prepare_contacts(ctx: RouterContext, deliveries: list[Delivery]) -> None:
+    """A partition batch's senders upserted and locked in one statement (`resolve_thread`
+    then reads each contact's from the batch's unit of work)."""
+    try:
+        async with db.transaction(ctx.pool) as conn:
+            contacts = []
+            for delivery in deliveries:
+                contact: ContactReceived = delivery.data  # type: ignore[assignment]
+                found = await ctx.directory.site(conn, delivery.envelope.site_id)
+                if found is not None and contact.kind not in NOT_CONVERSATIONS:
+                    contacts.append((contact, found[0]))
+            await identity.prepare_threads(conn, contacts)
+    except TRANSIENT_DB_ERRORS as exc:
+        raise Retryable(type(exc).__name__) from exc
+
+
 async def _thread_contact(
     ctx: RouterContext,
     conn: asyncpg.Connection,
@@ -495,8 +511,11 @@ async def handle_delivery_status(ctx: RouterContext, delivery: Delivery) -> None
 
 
 Handler = Callable[[RouterContext, Delivery], Awaitable[None]]
+Preparer = Callable[[RouterContext, list[Delivery]], Awaitable[None]]
 
 HANDLERS: dict[str, Handler] = {
     topics.CONTACT_RECEIVED: handle_contact_received,
     topics.DELIVERY_STATUS: handle_delivery_status,
 }
+# Run on a partition batch's events before its handlers, in the batch's transaction.
+PREPARERS: dict[str, Preparer] = {topics.CONTACT_RECEIVED: prepare_contacts}

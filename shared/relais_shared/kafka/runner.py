@@ -24,7 +24,9 @@ and the batch is handled again one event per transaction, exactly as without a b
 (dead letters, retries and offsets as above). Handlers run that way must write only
 through `db.transaction()` and defer effects outside the database with
 `db.after_commit` (a provider call cannot be rolled back); their metrics and logs may
-count a rolled-back attempt.
+count a rolled-back attempt. A topic's `preparers` entry sees the batch's events first, in
+its transaction, to read in one statement what each handler would read alone (handlers
+must still work without it: one by one, nothing is prepared).
 """
 
 from __future__ import annotations
@@ -71,6 +73,9 @@ class Delivery:
 
 
 Handler = Callable[[Delivery], Awaitable[None]]
+# Called with a partition batch's events before they are handled one by one, in its
+# transaction: reads (and locks) in one statement what each handler would read alone.
+BatchPreparer = Callable[[list[Delivery]], Awaitable[None]]
 BatchScope = Callable[[], AbstractAsyncContextManager[Any]]
 DeadLetter = Callable[[ConsumerRecord, str], Awaitable[None]]
 
@@ -102,6 +107,7 @@ class ConsumerRunner:
         batch_scope: BatchScope | None = None,
         commit_interval: float = 0.25,
         unscoped_topics: frozenset[str] = frozenset(),
+        preparers: dict[str, BatchPreparer] | None = None,
     ) -> None:
         missing = set(topics) - set(handlers)
         if missing:
@@ -116,6 +122,7 @@ class ConsumerRunner:
         self._commit_interval = commit_interval
         # Topics whose handlers mostly write nothing: no batch transaction opened for them.
         self._unscoped = unscoped_topics
+        self._preparers = preparers or {}
         self._attempts: dict[tuple[TopicPartition, int], int] = {}
         self._stopping = asyncio.Event()
         self._resume_handles: list[asyncio.TimerHandle] = []
@@ -233,15 +240,19 @@ class ConsumerRunner:
 
         try:
             async with self._batch_scope():
-                for record in records:
+                deliveries = [self._delivery(record) for record in records]
+                prepare = self._preparers.get(tp.topic)
+                if prepare is not None:
+                    await prepare(deliveries)
+                for record, delivery in zip(records, deliveries, strict=True):
                     if self._stopping.is_set():
                         break
                     try:
-                        await self._handle_record(record, refuse)
+                        await self._handle(record, delivery, refuse)
                     except Retryable as exc:
                         raise _RedoOneByOne(record.offset, "retryable") from exc
                     next_offset = record.offset + 1
-        except (Retryable, InvalidMessage) as exc:  # from the scope's end (a write-behind flush)
+        except (Retryable, InvalidMessage) as exc:  # decoding, the preparer, a write-behind flush
             reason = "retryable" if isinstance(exc, Retryable) else "invalid"
             raise _RedoOneByOne(records[0].offset, reason) from exc
         for record in records:
@@ -289,22 +300,31 @@ class ConsumerRunner:
             self.consumer.resume(tp)
 
     async def _handle_record(self, record: ConsumerRecord, dead_letter: DeadLetter) -> None:
-        started = time.perf_counter()
-        headers = {k: v.decode(errors="replace") for k, v in (record.headers or ())}
         try:
-            envelope, data = decode(record.topic, record.value)
+            delivery = self._delivery(record)
         except InvalidMessage as exc:
             await dead_letter(record, str(exc))
             return
-        delivery = Delivery(
+        await self._handle(record, delivery, dead_letter)
+
+    @staticmethod
+    def _delivery(record: ConsumerRecord) -> Delivery:
+        """The record decoded and validated; InvalidMessage says why it is not."""
+        envelope, data = decode(record.topic, record.value)
+        return Delivery(
             topic=record.topic,
             partition=record.partition,
             offset=record.offset,
             key=record.key.decode(errors="replace") if record.key else None,
             envelope=envelope,
             data=data,
-            headers=headers,
+            headers={k: v.decode(errors="replace") for k, v in (record.headers or ())},
         )
+
+    async def _handle(
+        self, record: ConsumerRecord, delivery: Delivery, dead_letter: DeadLetter
+    ) -> None:
+        started = time.perf_counter()
         try:
             await self._handlers[record.topic](delivery)
         except InvalidMessage as exc:

@@ -206,15 +206,10 @@ async def test_poison_event_goes_to_the_dlq_with_its_reason_and_the_partition_ke
         await dlq.stop()
 
 
-async def test_a_batch_with_a_provider_retry_and_a_follow_up_stores_each_contact_once(
-    kafka_bootstrap, fresh_database_url, tmp_path, producer
-):
-    """Waiting events are handled as one partition batch, whose message rows and events are
-    written at its end: a retry of a contact still unwritten in the same batch is seen as a
-    duplicate, and the sender's follow-up in the batch threads into the new conversation."""
+async def group_at_topic_end(kafka_bootstrap, producer) -> str:
+    """A new consumer group starting where contact.received ends now: other tests' events
+    (a poison one among them) would make a different batch."""
     group = "test-router-" + uuid.uuid4().hex[:8]
-    # The group starts where the topic ends now: other tests' events (a poison one among
-    # them) would make a different batch.
     start = AIOKafkaConsumer(bootstrap_servers=kafka_bootstrap, group_id=group,
                              enable_auto_commit=False)
     await start.start()
@@ -226,6 +221,16 @@ async def test_a_batch_with_a_provider_retry_and_a_follow_up_stores_each_contact
         await start.commit({tp: await start.position(tp) for tp in parts})
     finally:
         await start.stop()
+    return group
+
+
+async def test_a_batch_with_a_provider_retry_and_a_follow_up_stores_each_contact_once(
+    kafka_bootstrap, fresh_database_url, tmp_path, producer
+):
+    """Waiting events are handled as one partition batch, whose message rows and events are
+    written at its end: a retry of a contact still unwritten in the same batch is seen as a
+    duplicate, and the sender's follow-up in the batch threads into the new conversation."""
+    group = await group_at_topic_end(kafka_bootstrap, producer)
     phone = unique_phone()
     first = contact_envelope(phone, "Bonjour, je voudrais prendre rendez-vous")
     retry = first.model_copy(update={"id": new_id()})  # same dedupe_key, new event
@@ -267,3 +272,64 @@ async def test_a_batch_with_a_provider_retry_and_a_follow_up_stores_each_contact
         consumer.stop()
         await asyncio.wait([task], timeout=15)
         await runtime.close()
+
+
+async def test_a_batch_reads_its_senders_at_once_and_threads_as_one_by_one(
+    kafka_bootstrap, fresh_database_url, tmp_path, producer
+):
+    """A partition batch upserts its senders in one statement at its start: a sender with
+    an open conversation threads into it, a redelivered stored contact is a duplicate, and
+    a sender's second contact in the batch joins the conversation its first one opened."""
+    await prepare_database(fresh_database_url, tmp_path / "creds.txt")
+    group = await group_at_topic_end(kafka_bootstrap, producer)
+    settings = RouterSettings(
+        kafka_bootstrap=kafka_bootstrap, database_url=fresh_database_url,
+        router_consumer_group=group, log_format="json",
+    )
+    known, new = unique_phone(), unique_phone()
+    opened = contact_envelope(known, "Bonjour, je voudrais prendre rendez-vous")
+    conn = await asyncpg.connect(fresh_database_url)
+
+    async def run_until(count_sql: str, expected: int) -> None:
+        runtime = await build_runtime(settings, "router-test")
+        consumer = build_consumer(runtime)
+        task = asyncio.create_task(consumer.run())
+        try:
+            await eventually(count_sql, conn, known, new, expected=expected)
+        finally:
+            consumer.stop()
+            await asyncio.wait([task], timeout=15)
+            await runtime.close()
+
+    messages = ("SELECT count(*) FROM router.messages m JOIN router.correspondents k"
+                " ON k.id = m.correspondent_id WHERE k.address IN ($1, $2)")
+    try:
+        await producer.send_and_wait(topics.CONTACT_RECEIVED, encode(opened), key=known.encode())
+        await run_until(messages, 1)
+        batch = [
+            (new, contact_envelope(new, "Bonjour, une question sur mon ordonnance")),
+            (known, contact_envelope(known, "plutôt le matin si possible")),
+            (known, opened.model_copy(update={"id": new_id()})),  # stored already
+            (new, contact_envelope(new, "c'est pour le renouvellement")),
+        ]
+        for phone, env in batch:  # one partition: one batch
+            await producer.send(topics.CONTACT_RECEIVED, encode(env), key=b"same-partition")
+        await producer.flush()
+        await run_until(messages, 4)
+        rows = await conn.fetch(
+            "SELECT k.address, m.dedupe_key, m.conversation_id, m.xmin::text AS tx"
+            " FROM router.messages m JOIN router.correspondents k ON k.id = m.correspondent_id"
+            " WHERE k.address IN ($1, $2) AND m.direction = 'in'", known, new,
+        )
+        assert len(rows) == 4  # the redelivery stored nothing
+        by_phone = {p: {r["conversation_id"] for r in rows if r["address"] == p} for p in (known, new)}
+        assert len(by_phone[known]) == 1 and len(by_phone[new]) == 1
+        assert by_phone[known] != by_phone[new]
+        assert len({r["tx"] for r in rows if r["dedupe_key"] != opened.data["dedupe_key"]}) == 1
+        acks = await conn.fetchval(
+            "SELECT count(*) FROM router.messages WHERE conversation_id = ANY($1::uuid[])"
+            " AND kind = 'ack'", [*by_phone[known], *by_phone[new]],
+        )
+        assert acks == 2  # one per conversation, none for a follow-up or a duplicate
+    finally:
+        await conn.close()

@@ -8,11 +8,13 @@ writes an audit_log row in the same transaction; links are never deleted.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import asyncpg
+from relais_shared import db
 from relais_shared.events import Address, ContactReceived
 
 from ..domain import identity as rules
@@ -56,6 +58,39 @@ def _candidate(row: asyncpg.Record | None) -> Candidate | None:
     )
 
 
+# A partition batch's senders read by `prepare_threads`, by contact dedupe key (unit memo).
+_PREPARED = "router.threading.senders"
+
+
+def _sender(contact: ContactReceived, site: Site) -> tuple[rules.NormalisedAddress, repo.SenderSeen]:
+    address = rules.normalise_address(
+        contact.sender.address, contact.sender.kind, contact.sender.raw, site.region
+    )
+    return address, repo.SenderSeen(
+        address.address, address.kind, address.raw, address.unparsed,
+        address.is_mobile, address.number_type, contact.dedupe_key,
+    )
+
+
+async def prepare_threads(
+    conn: asyncpg.Connection, contacts: Sequence[tuple[ContactReceived, Site]]
+) -> None:
+    """Upsert and lock a partition batch's senders in one statement, for `resolve_thread`
+    to use in the batch's transaction. A sender is read here for its first contact only:
+    its next ones read what that one wrote, one statement each, as without a batch."""
+    prepared: dict[str, tuple[rules.NormalisedAddress, repo.SenderSeen]] = {}
+    addresses: set[str] = set()
+    for contact, site in contacts:
+        address, seen = _sender(contact, site)
+        if address.address not in addresses and seen.dedupe_key not in prepared:
+            addresses.add(address.address)
+            prepared[seen.dedupe_key] = (address, seen)
+    if not prepared:
+        return
+    rows = await repo.upsert_correspondents_with_links(conn, [s for _, s in prepared.values()])
+    db.unit_memo()[_PREPARED] = {key: (prepared[key][0], row) for key, row in rows.items()}
+
+
 async def resolve_thread(
     conn: asyncpg.Connection, contact: ContactReceived, site: Site, window_hours: int
 ) -> Thread | None:
@@ -66,18 +101,16 @@ async def resolve_thread(
     patient handled at the same instant on different partitions serialise on the
     patient row; the second sees the conversation the first opened.
     """
-    address = rules.normalise_address(
-        contact.sender.address, contact.sender.kind, contact.sender.raw, site.region
-    )
+    found = db.unit_memo().get(_PREPARED, {}).pop(contact.dedupe_key, None)
+    if found is None:
+        address, seen = _sender(contact, site)
+        row = (await repo.upsert_correspondents_with_links(conn, [seen]))[seen.dedupe_key]
+    else:
+        address, row = found
     if address.address != contact.sender.address or address.kind != contact.sender.kind:
         contact = contact.model_copy(update={"sender": Address(
             address=address.address, kind=address.kind, raw=contact.sender.raw  # type: ignore[arg-type]
         )})
-    row = await repo.upsert_correspondent_with_links(
-        conn, address.address, address.kind, address.raw, address.unparsed,
-        is_mobile=address.is_mobile, number_type=address.number_type,
-        dedupe_key=contact.dedupe_key,
-    )
     if row["duplicate"]:
         return None
     correspondent_id: uuid.UUID = row["id"]

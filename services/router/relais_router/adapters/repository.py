@@ -27,44 +27,56 @@ def _json(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
-async def upsert_correspondent_with_links(
-    conn: asyncpg.Connection,
-    address: str,
-    kind: str,
-    raw: str | None,
-    unparsed: bool,
-    *,
-    is_mobile: bool = False,
-    number_type: str | None = None,
-    dedupe_key: str,
-) -> asyncpg.Record:
-    """Create or touch (and row-lock) the correspondent, in one trip with what threading
-    reads next: its active links, whether `dedupe_key` is already stored (a redelivery or
-    a provider's retry), and its own open conversations without a patient (one per site).
+@dataclass(frozen=True)
+class SenderSeen:
+    """A contact's sender as the router keys it, and the contact's dedupe key."""
 
-    Returns id, verified, patients/relations/link_verified (active links), duplicate, and
-    open_ids/open_sites/open_last (last inbound; NULL when there is none). Those
-    conversations are read in the statement's snapshot, which may predate a concurrent
-    commit this statement waited for: `conversations_one_open` refuses a second open
+    address: str
+    kind: str
+    raw: str | None
+    unparsed: bool
+    is_mobile: bool
+    number_type: str | None
+    dedupe_key: str
+
+
+async def upsert_correspondents_with_links(
+    conn: asyncpg.Connection, seen: Sequence[SenderSeen]
+) -> dict[str, asyncpg.Record]:
+    """Create or touch (and row-lock, in address order) each sender's correspondent, in one
+    trip with what threading reads next; the addresses must be distinct. By dedupe key:
+    id, verified, patients/relations/link_verified (active links), duplicate (the dedupe
+    key is already stored: a redelivery or a provider's retry), and open_ids/open_sites/
+    open_last (its open conversations without a patient, one per site; NULL when none).
+
+    Those conversations are read in the statement's snapshot, which may predate a
+    concurrent commit this statement waited for, or (for a partition batch's senders read
+    at its start) an agent's action since: `conversations_one_open` refuses a second open
     conversation, and `touch_conversation` one closed meanwhile (both: retry).
     """
-    return await conn.fetchrow(
+    rows = await conn.fetch(
         """
-        WITH d AS (
-            SELECT EXISTS (SELECT 1 FROM router.messages WHERE dedupe_key = $8) AS duplicate
+        WITH i AS (
+            SELECT i.*, EXISTS (SELECT 1 FROM router.messages m
+                                WHERE m.dedupe_key = i.dedupe_key) AS duplicate
+            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::bool[],
+                        $6::bool[], $7::text[], $8::text[])
+                 AS i(id, address, kind, raw, unparsed, is_mobile, number_type, dedupe_key)
         ), c AS (
-            INSERT INTO router.correspondents
+            INSERT INTO router.correspondents AS t
                 (id, address, kind, raw, unparsed, is_mobile, number_type)
-            VALUES ($1, $2, $3, $4, $5, $6, $7)
+            SELECT id, address, kind, raw, unparsed, is_mobile, number_type
+            FROM i ORDER BY address
             ON CONFLICT (address) DO UPDATE SET  -- a duplicate is nothing new seen
-                last_seen_at = CASE WHEN (SELECT duplicate FROM d)
-                                    THEN correspondents.last_seen_at ELSE now() END,
+                last_seen_at = CASE WHEN (SELECT duplicate FROM i
+                                          WHERE i.address = EXCLUDED.address)
+                                    THEN t.last_seen_at ELSE now() END,
                 is_mobile = EXCLUDED.is_mobile, number_type = EXCLUDED.number_type
-            RETURNING id, verified
+            RETURNING t.id, t.verified, t.address
         )
-        SELECT c.id, c.verified, l.patients, l.relations, l.link_verified,
-               (SELECT duplicate FROM d) AS duplicate, o.open_ids, o.open_sites, o.open_last
-        FROM c
+        SELECT i.dedupe_key, c.id, c.verified, l.patients, l.relations, l.link_verified,
+               i.duplicate, o.open_ids, o.open_sites, o.open_last
+        FROM c JOIN i USING (address)
         CROSS JOIN LATERAL (
             SELECT coalesce(array_agg(patient_id), '{}') AS patients,
                    coalesce(array_agg(relation), '{}') AS relations,
@@ -80,8 +92,11 @@ async def upsert_correspondent_with_links(
             WHERE correspondent_id = c.id AND status = 'open' AND patient_id IS NULL
         ) o
         """,
-        uuid7(), address, kind, raw, unparsed, is_mobile, number_type, dedupe_key,
+        [uuid7() for _ in seen], [s.address for s in seen], [s.kind for s in seen],
+        [s.raw for s in seen], [s.unparsed for s in seen], [s.is_mobile for s in seen],
+        [s.number_type for s in seen], [s.dedupe_key for s in seen],
     )
+    return {row["dedupe_key"]: row for row in rows}
 
 
 async def lock_patient(conn: asyncpg.Connection, patient_id: uuid.UUID) -> bool:
