@@ -8,7 +8,8 @@ provider (the notifier's ledger `sent_at`) and what the provider really holds (l
 duplicates). Durability stays on: acks=all, fsync'd Postgres, 3 partitions. In the same
 run it measures two baselines on this machine: a bare FastAPI endpoint parsing the same
 form, and raw aiokafka produce->consume of the same number of messages. CPU seconds of
-the generator and of every Relais/Kafka/Postgres process are reported.
+the generator and of every Relais/Kafka/Postgres process are reported, and where the
+acknowledgements' time went stage by stage (from the timestamps the stack writes).
 """
 
 from __future__ import annotations
@@ -205,6 +206,32 @@ async def acknowledgements(phones: list[str], since: datetime, timeout: float,
     return found
 
 
+STAGES = ("intake -> router", "router -> notifier", "notifier -> provider")
+
+
+async def stage_latencies(phones: list[str], since: datetime) -> dict[str, list[float]]:
+    """Where each acknowledgement's time went, from the timestamps the stack writes: the
+    contact's `received_at` (intake, at the webhook), its router batch's start (the inbound
+    message row's `updated_at`), its notification's admission (`created_at`: the notifier
+    batch's start) and `sent_at` (the provider accepted it). Read after the run."""
+    conn = await asyncpg.connect(DATABASE)
+    try:
+        rows = await conn.fetch(
+            "SELECT extract(epoch FROM m.updated_at - m.created_at) AS routed,"
+            " extract(epoch FROM n.created_at - m.updated_at) AS admitted,"
+            " extract(epoch FROM n.sent_at - n.created_at) AS sent"
+            " FROM notifier.notifications n"
+            " JOIN router.messages a ON a.notification_id = n.notification_id::uuid"
+            " JOIN router.messages m ON m.dedupe_key = substr(a.dedupe_key, 5)"  # ack:<key>
+            " WHERE n.address = ANY($1) AND n.kind = 'ack' AND n.created_at >= $2"
+            " AND n.sent_at IS NOT NULL",
+            phones, since,
+        )
+    finally:
+        await conn.close()
+    return {stage: [float(r[i]) for r in rows] for i, stage in enumerate(STAGES)}
+
+
 async def open_before(phones: set[str], start: datetime) -> set[str]:
     """Those of `phones` that already had a conversation open before `start`."""
     conn = await asyncpg.connect(DATABASE)
@@ -244,6 +271,7 @@ async def main(args: argparse.Namespace) -> None:
     acks = await acknowledgements(list(sent), start_wall, timeout=args.wait)
     cpu_after = cpu_seconds()
     latencies = [acks[p].timestamp() - t for p, t in sent.items() if p in acks]
+    stages = await stage_latencies(list(acks), start_wall)
     at_provider = await provider_counts(start_wall, set(sent))
     duplicates = sum(n - 1 for n in at_provider.values() if n > 1)
     missing = set(sent) - set(at_provider)
@@ -261,6 +289,11 @@ async def main(args: argparse.Namespace) -> None:
     print(f"  webhook answer   p50 {ms(statistics.median(answers))}  p99 {ms(pct(answers, 0.99))}")
     print(f"  webhook -> ack   p50 {ms(statistics.median(latencies))}  p95 {ms(pct(latencies, 0.95))}"
           f"  p99 {ms(pct(latencies, 0.99))}  max {ms(max(latencies))}")
+    for stage in STAGES:
+        values = stages[stage]
+        if values:
+            print(f"    {stage:<21} p50 {ms(statistics.median(values))}  p95 {ms(pct(values, 0.95))}"
+                  f"  p99 {ms(pct(values, 0.99))}")
     print(f"  unacknowledged after the wait (200s without an ack at the provider): {lost};"
           f" duplicates at the provider: {duplicates}; numbers reused from an earlier run"
           f" (a follow-up, no new ack): {len(follow_ups)}")

@@ -61,6 +61,39 @@ async def enqueue_many(
     )
 
 
+class Progress:
+    """How far the relay is: the newest outbox id published, and the ids missing below it.
+
+    Ids are taken at insert time and transactions commit in another order: a missing id
+    may belong to a transaction still running (read again on every wake, its rows go out
+    as soon as it commits, not at the next full scan) or to one rolled back (forgotten
+    after `ttl`; the relay's periodic full scan covers anything left behind anyway)."""
+
+    MAX_RUN = 2_000  # a longer run of missing ids (a large rollback) is left to the full scan
+
+    def __init__(self, ttl: float, newest: int = 0) -> None:
+        self.newest = newest  # at start: the newest committed id
+        self._ttl = ttl
+        self._missing: dict[int, float] = {}  # id -> when first missed
+
+    def missing(self, now: float) -> list[int]:
+        """The missing ids still worth reading again."""
+        for i in [i for i, since in self._missing.items() if now - since > self._ttl]:
+            del self._missing[i]
+        return list(self._missing)
+
+    def read(self, ids: Sequence[int], now: float) -> None:
+        """`ids` (ascending) were read to be published."""
+        expected = self.newest + 1
+        for found in ids:
+            self._missing.pop(found, None)
+            if found > expected and found - expected <= self.MAX_RUN:
+                for missing in range(expected, found):
+                    self._missing.setdefault(missing, now)
+            expected = max(expected, found + 1)
+        self.newest = max(self.newest, expected - 1)
+
+
 class OutboxRelay:
     """Publishes a schema's outbox; only the advisory-lock holder is active."""
 
@@ -120,23 +153,23 @@ class OutboxRelay:
             log.info("outbox_relay_active", schema=self._schema)
             await conn.add_listener(_channel(self._schema), self._on_notify)
             loop = asyncio.get_running_loop()
-            since_prune, last_id, full_scan_at = 0, 0, 0.0
+            since_prune, full_scan_at = 0, 0.0
+            progress = Progress(ttl=self._poll_interval * 10, newest=await conn.fetchval(
+                f'SELECT coalesce(max(id), 0) FROM "{self._schema}".outbox'))
             while not self._stopping.is_set():
-                # Woken by new rows: read past the last row published, skipping the index
-                # entries of published rows that vacuum has not removed yet. At least every
-                # poll interval, from the start: a transaction that took an id below the
-                # last one published but committed after it is never left behind.
-                after = last_id
-                if loop.time() >= full_scan_at:
-                    after, full_scan_at = 0, loop.time() + self._poll_interval
-                published, newest = await self.publish_pending(conn, after)
-                last_id = max(last_id, newest)
+                # Woken by new rows: read past the newest row published (skipping the
+                # index entries of published rows that vacuum has not removed yet) and the
+                # ids missing below it. At least every poll interval, from the start.
+                full = loop.time() >= full_scan_at
+                if full:
+                    full_scan_at = loop.time() + self._poll_interval
+                self._wake.clear()  # before reading: a commit notified meanwhile wakes it again
+                published = await self.publish_pending(conn, progress, full=full)
                 since_prune += 1
                 if since_prune >= 600:
                     await self.prune(conn)
                     since_prune = 0
                 if published < self._batch_size:
-                    self._wake.clear()
                     try:
                         await asyncio.wait_for(self._wake.wait(), timeout=self._poll_interval)
                     except TimeoutError:
@@ -148,18 +181,29 @@ class OutboxRelay:
     def _on_notify(self, *_: Any) -> None:
         self._wake.set()
 
-    async def publish_pending(self, conn: asyncpg.Connection, after: int = 0) -> tuple[int, int]:
-        """Publish one batch of the rows past id `after`, in id order; rows are marked only
-        after the broker acked. Returns how many, and the newest id published (0: none)."""
+    async def publish_pending(
+        self, conn: asyncpg.Connection, progress: Progress, *, full: bool = False
+    ) -> int:
+        """Publish one batch of pending rows in id order: past `progress.newest` and the
+        ids missing below it, or (`full`) from the start. Rows are marked only after the
+        broker acked. Returns how many."""
+        now = asyncio.get_running_loop().time()
+        table = f'"{self._schema}".outbox'
+        after = 0 if full else progress.newest
         rows = await conn.fetch(
-            f'SELECT id, topic, key, payload, headers FROM "{self._schema}".outbox'
-            " WHERE published_at IS NULL AND id > $2 ORDER BY id LIMIT $1",
-            self._batch_size, after,
+            f"(SELECT id, topic, key, payload, headers FROM {table}"
+            "  WHERE published_at IS NULL AND id > $2)"
+            " UNION ALL"
+            f" (SELECT id, topic, key, payload, headers FROM {table}"
+            "  WHERE published_at IS NULL AND id = ANY($3::bigint[]) AND id <= $2)"
+            " ORDER BY id LIMIT $1",
+            self._batch_size, after, [] if full else progress.missing(now),
         )
+        progress.read([row["id"] for row in rows], now)
         if not rows:
-            if not after:
+            if full:
                 OUTBOX_BACKLOG.labels(self._schema).set(0)
-            return 0, 0
+            return 0
         futures = []
         for row in rows:
             headers = [(k, str(v).encode()) for k, v in orjson.loads(row["headers"]).items()]
@@ -182,7 +226,7 @@ class OutboxRelay:
                 f'SELECT count(*) FROM "{self._schema}".outbox WHERE published_at IS NULL'
             )
         OUTBOX_BACKLOG.labels(self._schema).set(backlog)
-        return len(rows), ids[-1]
+        return len(rows)
 
     async def prune(self, conn: asyncpg.Connection) -> None:
         """Drop published rows and processed-event keys past retention."""
