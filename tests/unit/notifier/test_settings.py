@@ -50,7 +50,7 @@ def test_callback_nid_is_url_encoded():
 
 def test_send_pool_defaults_and_environment(monkeypatch):
     s = NotifierSettings()
-    assert (s.notifier_send_concurrency, s.notifier_send_queue_max) == (16, 1000)
+    assert (s.notifier_send_concurrency, s.notifier_send_queue_max) == (64, 1000)
     assert s.notifier_sweep_interval_seconds == 5.0 and s.notifier_sweep_idle_seconds == 30.0
     monkeypatch.setenv("RELAIS_NOTIFIER_SEND_CONCURRENCY", "32")
     monkeypatch.setenv("RELAIS_NOTIFIER_SEND_QUEUE_MAX", "64")
