@@ -13,9 +13,7 @@ and resumed when the batch is done. Offsets are committed only after the handler
 returned (the work is durable), at most every `commit_interval` seconds (one commit
 for the batches done meanwhile: a crash redoes at most that much, handlers being
 idempotent), on stop, and for revoked partitions before a rebalance completes.
-In-flight work is bounded by `max_batch` per partition; `concurrent_batches` bounds how
-many partitions' batches run at once (CPU-bound handlers finish sooner one after the other
-than sharing the CPU; handlers that wait on the outside world want them concurrent).
+In-flight work is bounded by `max_batch` per partition.
 
 With a `batch_scope` (e.g. `functools.partial(db.transaction, pool)`), a partition's
 batch runs in one database transaction: the handlers' `db.transaction()`s join it and it
@@ -110,7 +108,6 @@ class ConsumerRunner:
         commit_interval: float = 0.25,
         unscoped_topics: frozenset[str] = frozenset(),
         preparers: dict[str, BatchPreparer] | None = None,
-        concurrent_batches: int | None = None,
     ) -> None:
         missing = set(topics) - set(handlers)
         if missing:
@@ -126,7 +123,6 @@ class ConsumerRunner:
         # Topics whose handlers mostly write nothing: no batch transaction opened for them.
         self._unscoped = unscoped_topics
         self._preparers = preparers or {}
-        self._batch_slots = asyncio.Semaphore(concurrent_batches) if concurrent_batches else None
         self._attempts: dict[tuple[TopicPartition, int], int] = {}
         self._stopping = asyncio.Event()
         self._resume_handles: list[asyncio.TimerHandle] = []
@@ -183,11 +179,7 @@ class ConsumerRunner:
             await self.consumer.stop()
 
     async def _work(self, tp: TopicPartition, records: list[ConsumerRecord]) -> None:
-        if self._batch_slots is None:
-            next_offset, retry_delay = await self._handle_partition(tp, records)
-        else:
-            async with self._batch_slots:
-                next_offset, retry_delay = await self._handle_partition(tp, records)
+        next_offset, retry_delay = await self._handle_partition(tp, records)
         if next_offset is not None:
             self._done_offsets[tp] = next_offset
         if retry_delay is None:

@@ -223,43 +223,6 @@ async def test_a_slow_partition_does_not_hold_up_the_others(kafka_bootstrap, pro
     assert keys[0] in done  # in-flight work finishes on stop
 
 
-async def test_one_batch_slot_works_partitions_one_after_the_other(kafka_bootstrap, producer):
-    """With `concurrent_batches=1` (the router's CPU-bound batches), a partition's batch
-    waits for the slot rather than sharing the CPU with the others: none overlap, all run."""
-    topic = topics.DELIVERY_STATUS
-    run = uuid.uuid4().hex[:8]
-    keys = {f"{run}-c{i}" for i in range(24)}
-    partitions = set()
-    for key in sorted(keys):
-        meta = await producer.send_and_wait(topic, encode(status_event(0)), key=key.encode())
-        partitions.add(meta.partition)
-    assert len(partitions) > 1
-    active, most, done = 0, 0, set()
-
-    async def handler(delivery: Delivery) -> None:
-        nonlocal active, most
-        if delivery.key not in keys:
-            return
-        active += 1
-        most = max(most, active)
-        await asyncio.sleep(0.01)  # the others would start meanwhile, given the chance
-        active -= 1
-        done.add(delivery.key)
-
-    runner = ConsumerRunner(
-        bootstrap=kafka_bootstrap, group_id="g-" + run, topics=[topic], handlers={topic: handler},
-        dlq_producer=producer, client_id="test", concurrent_batches=1,
-    )
-    task = asyncio.create_task(runner.run())
-    deadline = asyncio.get_running_loop().time() + 30
-    while done != keys and asyncio.get_running_loop().time() < deadline:
-        await asyncio.sleep(0.1)
-    runner.stop()
-    await asyncio.wait_for(task, 15)
-    assert done == keys
-    assert most == 1
-
-
 async def test_a_batch_commits_once_and_an_invalid_event_is_redone_alone(
     kafka_bootstrap, producer, fresh_database_url
 ):
