@@ -199,7 +199,8 @@ class OutboxRelay:
             " ORDER BY id LIMIT $1",
             self._batch_size, after, [] if full else progress.missing(now),
         )
-        progress.read([row["id"] for row in rows], now)
+        ids = [row["id"] for row in rows]
+        progress.read(ids, now)
         if not rows:
             if full:
                 OUTBOX_BACKLOG.labels(self._schema).set(0)
@@ -213,7 +214,6 @@ class OutboxRelay:
                 )
             )
         await asyncio.gather(*futures)
-        ids = [row["id"] for row in rows]
         await conn.execute(
             f'UPDATE "{self._schema}".outbox SET published_at = now() WHERE id = ANY($1::bigint[])',
             ids,
