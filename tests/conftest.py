@@ -8,6 +8,7 @@ RELAIS_TEST_TESTCONTAINERS=1, see `_testcontainers`).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import tempfile
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from relais_shared.topics import ALL_TOPICS_WITH_DLQ
 
 REPO = Path(__file__).resolve().parents[1]
@@ -102,3 +103,26 @@ def unique_phone() -> str:
     Mayotte's, the Antilles' or Réunion's numbers, not as this one."""
     n = uuid.uuid4().int
     return f"+336{'1245678'[n % 7]}{(n // 7) % 10**7:07d}"
+
+
+async def published(
+    bootstrap: str, topic_names: list[str], key: str, expected: int, timeout: float = 20
+) -> list[ConsumerRecord]:
+    """The records keyed `key` on `topic_names`, from the start: once `expected` arrived (or
+    at `timeout`), plus any that a further short poll finds (a duplicate would show)."""
+    consumer = AIOKafkaConsumer(
+        *topic_names, bootstrap_servers=bootstrap, group_id="t-" + uuid.uuid4().hex,
+        auto_offset_reset="earliest",
+    )
+    await consumer.start()
+    got: list[ConsumerRecord] = []
+    try:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while len(got) < expected and asyncio.get_running_loop().time() < deadline:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                got += [r for r in records if r.key == key.encode()]
+        for records in (await consumer.getmany(timeout_ms=500)).values():
+            got += [r for r in records if r.key == key.encode()]
+    finally:
+        await consumer.stop()
+    return got

@@ -114,7 +114,7 @@ async def database_status(
             row = await conn.fetchrow(
                 "SELECT count(*) AS pending,"
                 " extract(epoch FROM now() - min(created_at))::float8 AS oldest"
-                f' FROM "{schema}".outbox WHERE published_at IS NULL'
+                f' FROM "{schema}".outbox'
             )
             backlogs.append(OutboxBacklog(schema, row["pending"], row["oldest"]))
         return DatabaseStatus(

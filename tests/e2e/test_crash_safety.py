@@ -120,7 +120,7 @@ async def _diagnose(stack, client, wanted: set[str]) -> str:
         routed = await conn.fetchval(
             "SELECT count(*) FROM router.correspondents WHERE address = ANY($1)", missing
         )
-        outbox = await conn.fetchval("SELECT count(*) FROM router.outbox WHERE published_at IS NULL")
+        outbox = await conn.fetchval("SELECT count(*) FROM router.outbox")
     finally:
         await conn.close()
     return (f"missing={len(missing)} routed={routed} router_outbox_backlog={outbox} "

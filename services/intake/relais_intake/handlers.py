@@ -41,6 +41,7 @@ _KNOWN_STATUSES: Final = frozenset(
         "partially_delivered",
     }
 )
+_ROUTINE_STATUSES: Final = frozenset({"queued", "sending", "sent", "delivered", "read"})
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,11 @@ async def accept_sms_status(
             raise
         label = status.status if status.status in _KNOWN_STATUSES else "other"
         CALLBACKS_ACCEPTED.labels(channel="sms", status=label).inc()
-        log.info("callback_accepted", channel="sms", status=label, error_code=status.error_code)
+        # Two a message when all goes well (sent, delivered): counted, logged at debug level.
+        routine = label in _ROUTINE_STATUSES and not status.error_code
+        (log.debug if routine else log.info)(
+            "callback_accepted", channel="sms", status=label, error_code=status.error_code
+        )
     return callback
 
 

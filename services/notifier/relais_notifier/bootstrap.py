@@ -137,6 +137,7 @@ def build_consumer(runtime: NotifierRuntime) -> ConsumerRunner:
         batch_scope=functools.partial(db.transaction, runtime.pool),
         # Every contact passes by for its keywords, few are: no empty BEGIN/COMMIT a batch.
         unscoped_topics=frozenset({topics.CONTACT_RECEIVED}),
+        paced_topics={topics.PROVIDER_CALLBACK: 0.25},
     )
 
 

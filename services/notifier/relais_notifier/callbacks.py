@@ -21,6 +21,8 @@ from .transient import TRANSIENT_DB_ERRORS
 
 log = get_logger(__name__)
 
+ROUTINE_STATES = frozenset({"sending", "sent", "delivered", "read"})
+
 
 @dataclass(frozen=True)
 class Callback:
@@ -48,8 +50,11 @@ class ProviderCallbacks(db.WriteBehind):
                         reason="provider_opt_out", changed_at=callback.received_at,
                     )
                 CALLBACKS.labels("advanced" if move.advanced else "stale").inc()
-                log.info("callback_applied", notification_id=nid, state=state,
-                         advanced=move.advanced)
+                # Two a message when all goes well: counted, logged at debug level.
+                routine = move.advanced and state in ROUTINE_STATES
+                (log.debug if routine else log.info)(
+                    "callback_applied", notification_id=nid, state=state, advanced=move.advanced
+                )
         except asyncpg.exceptions.UniqueViolationError:
             # Retrying cannot help: a provider message id is another notification's (a batch
             # is then redone one event at a time, so that only that callback is refused).

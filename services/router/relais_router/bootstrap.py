@@ -34,12 +34,16 @@ class RouterRuntime:
         await self.pool.close()
 
 
-async def build_runtime(settings: RouterSettings, client_id: str) -> RouterRuntime:
+async def build_runtime(
+    settings: RouterSettings, client_id: str, relay_standby_seconds: float = 0.0
+) -> RouterRuntime:
     configure_logging(settings.log_level, settings.log_format, service=client_id)
     pool = await db.create_pool(settings.database_url, max_size=settings.db_pool_max)
     producer = make_producer(settings.kafka_bootstrap, client_id=client_id)
     await producer.start()
-    relay = OutboxRelay(settings.database_url, SCHEMA, producer)
+    relay = OutboxRelay(
+        settings.database_url, SCHEMA, producer, standby_seconds=relay_standby_seconds
+    )
     return RouterRuntime(settings, pool, producer, relay)
 
 
@@ -58,4 +62,5 @@ def build_consumer(runtime: RouterRuntime) -> ConsumerRunner:
         max_batch=600,
         batch_scope=functools.partial(db.transaction, runtime.pool),
         preparers={topic: functools.partial(fn, ctx) for topic, fn in PREPARERS.items()},
+        paced_topics={topics.DELIVERY_STATUS: 0.25},
     )

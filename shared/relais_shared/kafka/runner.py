@@ -108,6 +108,7 @@ class ConsumerRunner:
         commit_interval: float = 0.25,
         unscoped_topics: frozenset[str] = frozenset(),
         preparers: dict[str, BatchPreparer] | None = None,
+        paced_topics: dict[str, float] | None = None,
     ) -> None:
         missing = set(topics) - set(handlers)
         if missing:
@@ -123,9 +124,13 @@ class ConsumerRunner:
         # Topics whose handlers mostly write nothing: no batch transaction opened for them.
         self._unscoped = unscoped_topics
         self._preparers = preparers or {}
+        # Bookkeeping topics whose latency matters little: a partition that is keeping up
+        # rests this many seconds after a batch, so the next one carries what arrived
+        # meanwhile (one transaction, one commit and one relay wake for dozens of events).
+        self._paced = paced_topics or {}
         self._attempts: dict[tuple[TopicPartition, int], int] = {}
         self._stopping = asyncio.Event()
-        self._resume_handles: list[asyncio.TimerHandle] = []
+        self._resume_handles: dict[TopicPartition, asyncio.TimerHandle] = {}
         self._in_flight: dict[TopicPartition, asyncio.Task[None]] = {}
         self._done_offsets: dict[TopicPartition, int] = {}
         options: dict[str, Any] = {
@@ -173,7 +178,7 @@ class ConsumerRunner:
         finally:
             for task in self._in_flight.values():
                 task.cancel()
-            for handle in self._resume_handles:
+            for handle in self._resume_handles.values():
                 handle.cancel()
             self.started = False
             await self.consumer.stop()
@@ -182,12 +187,15 @@ class ConsumerRunner:
         next_offset, retry_delay = await self._handle_partition(tp, records)
         if next_offset is not None:
             self._done_offsets[tp] = next_offset
-        if retry_delay is None:
+        rest = retry_delay
+        if rest is None and len(records) < self._max_batch:  # a full batch: it is behind
+            rest = self._paced.get(tp.topic)
+        if rest is None:
             if tp in self.consumer.assignment():
                 self.consumer.resume(tp)
         else:
-            self._resume_handles.append(
-                asyncio.get_running_loop().call_later(retry_delay, self._resume, tp)
+            self._resume_handles[tp] = asyncio.get_running_loop().call_later(
+                rest, self._resume, tp
             )
 
     async def _reap(self, *, wait: bool, only: set[TopicPartition] | None = None) -> None:
@@ -295,6 +303,7 @@ class ConsumerRunner:
         return next_offset, None
 
     def _resume(self, tp: TopicPartition) -> None:
+        self._resume_handles.pop(tp, None)
         task = self._in_flight.get(tp)
         if tp in self.consumer.assignment() and (task is None or task.done()):
             self.consumer.resume(tp)

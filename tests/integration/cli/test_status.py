@@ -5,7 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import uuid
-from datetime import UTC, datetime
 
 import asyncpg
 import orjson
@@ -27,15 +26,14 @@ def _relais_status(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 async def _router_outbox_with_backlog(database_url: str, tmp_path) -> None:
-    """A `router` schema with the shared outbox: two rows pending, one published."""
+    """A `router` schema with the shared outbox: two rows pending."""
     conn = await asyncpg.connect(database_url)
     try:
         await migrate(conn, "router", tmp_path)  # base migrations only: the outbox
         await conn.executemany(
-            "INSERT INTO router.outbox (topic, key, payload, published_at, created_at)"
-            " VALUES ($1, 'k', '\\x7b7d'::bytea, $2, now() - interval '90 seconds')",
-            [(topics.NOTIFY_REQUESTED, None), (topics.NOTIFY_REQUESTED, None),
-             (topics.NOTIFY_REQUESTED, datetime.now(UTC))],
+            "INSERT INTO router.outbox (topic, key, payload, created_at)"
+            " VALUES ($1, 'k', '\\x7b7d'::bytea, now() - interval '90 seconds')",
+            [(topics.NOTIFY_REQUESTED,), (topics.NOTIFY_REQUESTED,)],
         )
     finally:
         await conn.close()

@@ -13,7 +13,6 @@ import asyncpg
 import orjson
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
-
 from relais_shared import db, topics
 from relais_shared.contracts import encode
 from relais_shared.db import migrate
@@ -22,8 +21,10 @@ from relais_shared.events import DeliveryStatus, make_envelope
 from relais_shared.kafka.producer import make_producer
 from relais_shared.kafka.runner import ConsumerRunner, Delivery, RetryPolicy
 from relais_shared.metrics import BATCHES_REDONE as REDONE
-from relais_shared.topics import dlq_topic
 from relais_shared.outbox import OutboxRelay, enqueue
+from relais_shared.topics import dlq_topic
+
+from tests.conftest import published
 
 pytestmark = pytest.mark.integration
 
@@ -115,7 +116,7 @@ async def test_outbox_relay_publishes_in_order_once_with_one_active_relay(
 
         deadline = asyncio.get_running_loop().time() + 20
         while asyncio.get_running_loop().time() < deadline:
-            if not await conn.fetchval(f"SELECT count(*) FROM {schema}.outbox WHERE published_at IS NULL"):
+            if not await conn.fetchval(f"SELECT count(*) FROM {schema}.outbox"):
                 break
             await asyncio.sleep(0.1)
         assert sum(r.active for r in relays) == 1  # the advisory lock elects one relay
@@ -125,26 +126,56 @@ async def test_outbox_relay_publishes_in_order_once_with_one_active_relay(
         await asyncio.wait(tasks, timeout=10)
         await conn.close()
 
-    consumer = AIOKafkaConsumer(
-        topics.DELIVERY_STATUS, bootstrap_servers=kafka_bootstrap,
-        group_id="t-" + uuid.uuid4().hex, auto_offset_reset="earliest",
-    )
-    await consumer.start()
-    got = []
-    try:
-        deadline = asyncio.get_running_loop().time() + 20
-        while len(got) < 21 and asyncio.get_running_loop().time() < deadline:
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                got += [r for r in records if r.key == key.encode()]
-    finally:
-        await consumer.stop()
-    codes = [int(orjson.loads(r.value)["data"]["provider_code"]) for r in got]
+    codes = await _published_codes(kafka_bootstrap, key, 21)
     assert codes == list(range(20)) + [99]  # in id order, once each, the rolled-back one absent
+
+
+async def _published_codes(kafka_bootstrap: str, key: str, expected: int) -> list[int]:
+    """The provider codes of the delivery statuses published for `key`, in topic order."""
+    got = await published(kafka_bootstrap, [topics.DELIVERY_STATUS], key, expected)
     assert all(dict(r.headers)["type"] == b"delivery.status" for r in got)
+    return [int(orjson.loads(r.value)["data"]["provider_code"]) for r in got]
+
+
+async def test_a_standby_relay_leaves_the_outbox_to_one_started_meanwhile_and_takes_over(
+    fresh_database_url, producer, tmp_path
+):
+    """The router worker's relay stands by (`standby_seconds`) for the API process's: the
+    one started later but without standby is active; stopped, the standby one takes over."""
+    schema = "relaystandby"
+    empty = tmp_path / "migrations"
+    empty.mkdir()
+    conn = await asyncpg.connect(fresh_database_url)
+    await migrate(conn, schema, empty)
+    await conn.close()
+    standby = OutboxRelay(fresh_database_url, schema, producer, poll_interval=0.2,
+                          standby_seconds=1.5)
+    standby_task = asyncio.create_task(standby.run())
+    await asyncio.sleep(0.3)
+    preferred = OutboxRelay(fresh_database_url, schema, producer, poll_interval=0.2)
+    preferred_task = asyncio.create_task(preferred.run())
+    loop = asyncio.get_running_loop()
+    try:
+        deadline = loop.time() + 10
+        while not preferred.active:
+            assert loop.time() < deadline, "the relay without standby never became active"
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(2.0)  # past the standby delay: still the preferred one alone
+        assert preferred.active and not standby.active
+        preferred.stop()
+        await asyncio.wait_for(preferred_task, 10)
+        deadline = loop.time() + 10
+        while not standby.active:
+            assert loop.time() < deadline, "the standby relay did not take over"
+            await asyncio.sleep(0.05)
+    finally:
+        preferred.stop()
+        standby.stop()
+        await asyncio.wait([standby_task, preferred_task], timeout=10)
 
 
 async def test_an_event_committed_after_newer_ones_were_published_is_published_too(
-    fresh_database_url, producer, tmp_path
+    fresh_database_url, kafka_bootstrap, producer, tmp_path
 ):
     """The relay reads past the last id it published when woken, and the ids missing below
     it: a transaction that took a lower id and committed later is published on its commit's
@@ -159,7 +190,7 @@ async def test_an_event_committed_after_newer_ones_were_published_is_published_t
     key = "conv-" + uuid.uuid4().hex
 
     async def unpublished() -> list[int]:
-        rows = await conn.fetch(f"SELECT id FROM {schema}.outbox WHERE published_at IS NULL")
+        rows = await conn.fetch(f"SELECT id FROM {schema}.outbox")
         return [r["id"] for r in rows]
 
     async def settle(expect_left: int) -> list[int]:
@@ -179,12 +210,12 @@ async def test_an_event_committed_after_newer_ones_were_published_is_published_t
         assert await settle(0) == []  # 2-4 published past the uncommitted 1
         await slow.commit()
         await settle(0)  # 1 too, once committed (its commit's NOTIFY wakes the relay)
-        assert await conn.fetchval(f"SELECT count(*) FROM {schema}.outbox") == 4
     finally:
         relay.stop()
         await asyncio.wait([task], timeout=10)
         await conn.close()
         await late.close()
+    assert sorted(await _published_codes(kafka_bootstrap, key, 4)) == [1, 2, 3, 4]
 
 
 async def test_a_slow_partition_does_not_hold_up_the_others(kafka_bootstrap, producer):
@@ -221,6 +252,49 @@ async def test_a_slow_partition_does_not_hold_up_the_others(kafka_bootstrap, pro
     runner.stop()
     await asyncio.wait_for(task, 15)
     assert keys[0] in done  # in-flight work finishes on stop
+
+
+async def test_a_paced_topic_rests_after_a_batch_and_takes_what_arrived_meanwhile_at_once(
+    kafka_bootstrap, producer
+):
+    """Bookkeeping topics (`paced_topics`): a partition keeping up rests after each batch,
+    so the events that arrive meanwhile are handled together, one batch, after the rest."""
+    topic = topics.DELIVERY_STATUS
+    run = uuid.uuid4().hex[:8]
+    key = f"{run}-paced"
+    handled: list[tuple[int, float]] = []
+    loop = asyncio.get_running_loop()
+
+    async def handler(delivery: Delivery) -> None:
+        if delivery.key == key:
+            handled.append((int(delivery.data.provider_code or 0), loop.time()))  # type: ignore[attr-defined]
+
+    runner = ConsumerRunner(
+        bootstrap=kafka_bootstrap, group_id="g-" + run, topics=[topic], handlers={topic: handler},
+        dlq_producer=producer, client_id="test", paced_topics={topic: 1.5},
+    )
+    task = asyncio.create_task(runner.run())
+
+    async def until_handled(count: int) -> None:
+        deadline = loop.time() + 30
+        while len(handled) < count:
+            assert loop.time() < deadline, handled
+            await asyncio.sleep(0.02)
+
+    try:
+        await producer.send_and_wait(topic, encode(status_event(0)), key=key.encode())
+        await until_handled(1)
+        first_at = handled[0][1]
+        for n in range(1, 6):
+            await producer.send_and_wait(topic, encode(status_event(n)), key=key.encode())
+        await until_handled(6)
+    finally:
+        runner.stop()
+        await asyncio.wait_for(task, 15)
+    rest = [at for _, at in handled[1:]]
+    assert [code for code, _ in handled] == list(range(6))
+    assert min(rest) - first_at >= 1.3  # rested after the first batch...
+    assert max(rest) - min(rest) < 0.3  # ...then took the five that came meanwhile together
 
 
 async def test_a_batch_commits_once_and_an_invalid_event_is_redone_alone(
@@ -262,7 +336,7 @@ async def test_a_batch_commits_once_and_an_invalid_event_is_redone_alone(
             assert asyncio.get_running_loop().time() < deadline, await handled()
             await asyncio.sleep(0.1)
 
-    await send(range(0, 10))  # waiting before the runner starts: one batch
+    await send(range(10))  # waiting before the runner starts: one batch
     runner = ConsumerRunner(
         bootstrap=kafka_bootstrap, group_id="g-" + run, topics=[topic], handlers={topic: handler},
         dlq_producer=producer, client_id="test", retry=RetryPolicy(base_seconds=0.1),
