@@ -4,6 +4,7 @@ consumer lag and dead letters — in one read-only pass."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlsplit
@@ -207,11 +208,19 @@ async def _group_states(
                     states[group_id] = (state, len(members))
         return True
 
-    for start in range(0, len(group_ids), 10):
-        chunk = group_ids[start:start + 10]
-        if not await describe(chunk) and len(chunk) > 1:
-            for group_id in chunk:
-                await describe([group_id])
+    # aiokafka logs each such decoding failure with a traceback on the connection's logger;
+    # handled here, it is not news to whoever reads the status.
+    conn_log = logging.getLogger("aiokafka.conn")
+    level = conn_log.level
+    conn_log.setLevel(logging.CRITICAL)
+    try:
+        for start in range(0, len(group_ids), 10):
+            chunk = group_ids[start:start + 10]
+            if not await describe(chunk) and len(chunk) > 1:
+                for group_id in chunk:
+                    await describe([group_id])
+    finally:
+        conn_log.setLevel(level)
     return states
 
 
