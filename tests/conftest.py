@@ -116,13 +116,16 @@ async def published(
     )
     await consumer.start()
     got: list[ConsumerRecord] = []
+
+    async def poll() -> None:
+        for records in (await consumer.getmany(timeout_ms=500)).values():
+            got.extend(r for r in records if r.key == key.encode())
+
     try:
         deadline = asyncio.get_running_loop().time() + timeout
         while len(got) < expected and asyncio.get_running_loop().time() < deadline:
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                got += [r for r in records if r.key == key.encode()]
-        for records in (await consumer.getmany(timeout_ms=500)).values():
-            got += [r for r in records if r.key == key.encode()]
+            await poll()
+        await poll()
     finally:
         await consumer.stop()
     return got
