@@ -55,8 +55,8 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 __all__ = [
     "DevstackError",
@@ -78,11 +78,20 @@ class DevstackError(RuntimeError):
     """A dev-stack server could not be installed, started or reached."""
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that is free right now (bind to port 0, then close)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    """Return a TCP port on 127.0.0.1 that is free right now (bind to port 0, then close) and
+    that this process was not given before: the kernel may hand a just-closed port out again,
+    so two services given ports one after the other could otherwise get the same one."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
@@ -14,6 +13,7 @@ import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI, Request, Response
+from relais_cli.devstack import free_port
 from relais_sandbox.bootstrap import SandboxRuntime, build_runtime
 from relais_sandbox.settings import SandboxSettings
 from relais_shared.process import http_server
@@ -22,12 +22,6 @@ from relais_shared.twilio import is_valid_signature
 ACCOUNT_SID = "AC" + "1" * 32
 AUTH_TOKEN = "integration-token"
 TWO_WAY = "+33939000000"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
