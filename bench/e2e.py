@@ -177,6 +177,17 @@ async def raw_kafka_baseline(count: int) -> tuple[float, float]:
     return count / produced, count / total
 
 
+def p99_by_window(sent: dict[str, float], acks: dict[str, datetime], width: float) -> list[float]:
+    """p99 of webhook -> ack per `width` seconds of sending: a tail from a few stalls (a
+    checkpoint, an autovacuum, a GC pause) shows as one bad window, saturation as all."""
+    start = min(sent.values())
+    windows: dict[int, list[float]] = {}
+    for phone, t in sent.items():
+        if phone in acks:
+            windows.setdefault(int((t - start) // width), []).append(acks[phone].timestamp() - t)
+    return [pct(windows[k], 0.99) for k in sorted(windows)]
+
+
 async def acknowledgements(phones: list[str], since: datetime, timeout: float,
                            quiet: float = 30.0) -> dict[str, datetime]:
     """When each phone's acknowledgement of this run was accepted by the provider. Polls
@@ -289,6 +300,8 @@ async def main(args: argparse.Namespace) -> None:
     print(f"  webhook answer   p50 {ms(statistics.median(answers))}  p99 {ms(pct(answers, 0.99))}")
     print(f"  webhook -> ack   p50 {ms(statistics.median(latencies))}  p95 {ms(pct(latencies, 0.95))}"
           f"  p99 {ms(pct(latencies, 0.99))}  max {ms(max(latencies))}")
+    print("    p99 by 10 s of sending    " + " ".join(
+        f"{v * 1000:.0f}" for v in p99_by_window(sent, acks, 10.0)) + " ms")
     for stage in STAGES:
         values = stages[stage]
         if values:

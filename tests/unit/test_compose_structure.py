@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from relais_cli.devstack.postgres import SERVER_SETTINGS
 from relais_cli.main import build_parser
 from relais_cli.services import SERVICES
 
@@ -70,6 +71,14 @@ def test_the_expected_services_exist():
     assert SERVICES_BY_NAME["kafka"]["image"] == "apache/kafka:4.1.1"
     assert SERVICES_BY_NAME["postgres"]["image"] == "postgres:17.6"
     assert SERVICES_BY_NAME["sandbox"]["profiles"] == ["sandbox"]
+
+
+def test_postgres_runs_with_the_dev_stacks_server_settings():
+    command = SERVICES_BY_NAME["postgres"]["command"]
+    assert command[0] == "postgres"
+    settings = dict(value.split("=", 1) for flag, value in zip(command[1::2], command[2::2])
+                    if flag == "-c")
+    assert settings == SERVER_SETTINGS
 
 
 @pytest.mark.parametrize("name", sorted(SERVICES_BY_NAME))
@@ -177,8 +186,9 @@ def _module_exists(module: str) -> bool:
 
 
 def _commands() -> list[list[str]]:
-    """Every command compose or the Dockerfile runs, split at `sh -c` and `&&`."""
-    commands = [s["command"] for s in SERVICES_BY_NAME.values() if "command" in s]
+    """Every command compose (in our image) or the Dockerfile runs, split at `sh -c` and `&&`."""
+    commands = [s["command"] for name, s in SERVICES_BY_NAME.items()
+                if "command" in s and name not in INFRA]
     commands.append(DOCKERFILE.cmd)
     result = []
     for command in commands:

@@ -12,7 +12,8 @@ Layout of ``data_dir`` (mode 0700; one directory per server)::
     .s.PGSQL.<port>  the unix socket (local connections: trust, as superuser "postgres")
     postgres.log     server stdout/stderr, appended per start
 
-TCP: 127.0.0.1 only, scram-sha-256 password auth. fsync stays on.
+TCP: 127.0.0.1 only, scram-sha-256 password auth. fsync stays on. Server settings for a
+write-heavy load: `SERVER_SETTINGS` (docker-compose.yml passes the same to its postgres).
 """
 
 from __future__ import annotations
@@ -48,6 +49,18 @@ log = logging.getLogger(__name__)
 
 SUPERUSER = "postgres"
 _SOCKET_PATH_MAX = 107  # sizeof(sun_path) - 1 on Linux
+
+
+# Every contact writes to a dozen indexes: with the default 1 GB of WAL between checkpoints
+# the server checkpointed every 30-70 s at 300 contacts/s, and each checkpoint makes the
+# next change of every page log the whole page — 800 MB of WAL a 60 s run of bench/e2e.py,
+# 400 MB with these; and 128 MB of shared buffers had the backends write out dirty pages
+# themselves (235,000 a run; about 100,000 with 512 MB).
+SERVER_SETTINGS: dict[str, str] = {
+    "max_wal_size": "4GB",
+    "checkpoint_timeout": "15min",
+    "shared_buffers": "512MB",
+}
 
 
 @dataclass(eq=False)
@@ -302,6 +315,7 @@ def start_postgres(
         "fsync=on",
         "-c",
         "logging_collector=off",
+        *(arg for name, value in SERVER_SETTINGS.items() for arg in ("-c", f"{name}={value}")),
     ]
     proc = spawn_logged(
         cmd, cwd=data_dir, log_path=log_path, label="PostgreSQL",
