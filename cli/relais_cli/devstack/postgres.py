@@ -54,7 +54,7 @@ _SOCKET_PATH_MAX = 107  # sizeof(sun_path) - 1 on Linux
 # Every contact writes to a dozen indexes: with the default 1 GB of WAL between checkpoints
 # the server checkpointed every 30-70 s at 300 contacts/s, and each checkpoint makes the
 # next change of every page log the whole page — 800 MB of WAL a 60 s run of bench/e2e.py,
-# 400 MB with these; and 128 MB of shared buffers had the backends write out dirty pages
+# 400-700 MB with these; and 128 MB of shared buffers had the backends write out dirty pages
 # themselves (235,000 a run; about 100,000 with 512 MB).
 SERVER_SETTINGS: dict[str, str] = {
     "max_wal_size": "4GB",
