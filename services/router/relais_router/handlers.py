@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -76,6 +77,7 @@ class RouterContext:
 # A reference already given is drawn again: with N conversations kept, 1 draw in 2^32 / N
 # collides (1 in 7,000 at 600,000), which must not roll a partition batch back.
 REFERENCE_ATTEMPTS = 5
+_FREE_IDS = "router.conversations.free_ids"  # unit memo: ids drawn by `prepare_contacts`
 
 
 def reference_for(conversation_id: uuid.UUID) -> str:
@@ -87,9 +89,11 @@ def reference_for(conversation_id: uuid.UUID) -> str:
 @dataclass
 class Pending(db.WriteBehind):
     """What the worker's unit of work (one contact, or a partition batch of them) writes at
-    its end: the message rows nothing reads back before the commit in one statement, then
-    its events to the outbox in one statement, in the order they were added."""
+    its end: the conversations it opened (sooner when something is about to read them
+    back: `write_conversations`), the message rows nothing reads back before the commit,
+    then its events to the outbox, one statement each, in the order they were added."""
 
+    conversations: list[repo.ConversationRow] = field(default_factory=list)
     messages: list[repo.MessageRow] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)  # dedupe keys of `messages`
     new_inbound: set[str] = field(default_factory=set)  # contacts that must be stored now
@@ -101,8 +105,18 @@ class Pending(db.WriteBehind):
         if inbound:
             self.new_inbound.add(row.dedupe_key)
 
+    async def write_conversations(self, conn: asyncpg.Connection) -> None:
+        """Write the conversations opened so far (their references were checked free when
+        drawn: one taken since, by a concurrent batch, has the unit redone)."""
+        if not self.conversations:
+            return
+        rows, self.conversations = self.conversations, []
+        if len(await repo.insert_conversations(conn, rows)) != len(rows):
+            raise Retryable("conversation reference taken concurrently")
+
     async def flush(self, conn: asyncpg.Connection) -> None:
         try:
+            await self.write_conversations(conn)
             stored = await repo.insert_messages(conn, self.messages) if self.messages else set()
             if not self.new_inbound <= stored:
                 # A concurrent delivery of the same contact won the race: a retry sees it.
@@ -148,7 +162,9 @@ async def handle_contact_received(ctx: RouterContext, delivery: Delivery) -> Non
 
 async def prepare_contacts(ctx: RouterContext, deliveries: list[Delivery]) -> None:
     """A partition batch's senders upserted and locked in one statement (`resolve_thread`
-    then reads each contact's from the batch's unit of work)."""
+    then reads each contact's from the batch's unit of work), and ids for the conversations
+    it may open drawn with references checked free in one statement (they are then written
+    in one statement too)."""
     try:
         async with db.transaction(ctx.pool) as conn:
             contacts = []
@@ -158,8 +174,17 @@ async def prepare_contacts(ctx: RouterContext, deliveries: list[Delivery]) -> No
                 if found is not None and contact.kind not in NOT_CONVERSATIONS:
                     contacts.append((contact, found[0]))
             await identity.prepare_threads(conn, contacts)
+            drawn = [uuid7() for _ in contacts]
+            taken = await repo.taken_references(conn, [reference_for(i) for i in drawn])
+            db.unit_memo()[_FREE_IDS] = deque(i for i in drawn if reference_for(i) not in taken)
     except TRANSIENT_DB_ERRORS as exc:
         raise Retryable(type(exc).__name__) from exc
+
+
+def _free_id() -> uuid.UUID | None:
+    """A conversation id drawn by `prepare_contacts` whose reference was free, if any left."""
+    free = db.unit_memo().get(_FREE_IDS)
+    return free.popleft() if free else None
 
 
 async def _thread_contact(
@@ -176,6 +201,8 @@ async def _thread_contact(
     # Threading: correspondent (and verified patient) row-locked, then where it goes.
     thread = None
     if contact.dedupe_key not in out.pending.keys:  # not earlier in this batch
+        if not identity.prepared(contact):  # the sender's next contact: it reads the first's
+            await out.pending.write_conversations(conn)
         thread = await identity.resolve_thread(conn, contact, site, ctx.thread_window_hours)
     if thread is None:
         log.info("contact_duplicate_ignored")
@@ -210,28 +237,26 @@ async def _thread_contact(
     routed = route_contact(_routing_input(contact))
     now = datetime.now(UTC)
     lang = "en" if (contact.lang or "").startswith("en") else "fr"
+    # Written with the batch's others at its end, unless other statements need it sooner:
+    # a patient's (another address of theirs may write to it), an email's (its message ids).
+    free = _free_id() if choice.patient_id is None and thread.email is None else None
     for _ in range(REFERENCE_ATTEMPTS):
-        conversation_id = uuid7()
+        conversation_id = free or uuid7()
         reference = reference_for(conversation_id)
         plan = await _assign(ctx, conn, site, version, routed, now, lang, reference)
         explanation = {**routed.explanation, **plan.explanation()}
         decision = dataclasses.replace(routed, team=plan.team)  # after overflow
-        if await repo.insert_conversation(
-            conn,
-            conversation_id=conversation_id,
-            site_id=site_id,
-            correspondent_id=correspondent_id,
-            reference=reference,
-            team=decision.team,
-            priority=decision.priority,
-            urgent=decision.urgent,
-            needs_triage=decision.needs_triage,
-            explanation=explanation,
-            lang=lang,
-            at=contact.received_at,
-            patient_id=choice.patient_id,
-            follows_id=choice.follows,
-        ):
+        row = repo.ConversationRow(
+            id=conversation_id, site_id=site_id, correspondent_id=correspondent_id,
+            reference=reference, team=decision.team, priority=decision.priority,
+            urgent=decision.urgent, needs_triage=decision.needs_triage,
+            explanation=explanation, lang=lang, at=contact.received_at,
+            patient_id=choice.patient_id, follows_id=choice.follows,
+        )
+        if free is not None:
+            out.pending.conversations.append(row)
+            break
+        if await repo.insert_conversations(conn, [row]):
             break
         log.info("conversation_reference_taken")  # drawn again, not the batch redone
     else:
@@ -286,7 +311,7 @@ async def _weigh_follow_up(
     await repo.escalate_conversation(conn, conversation_id, team=escalated.team,
                                      priority=escalated.priority, urgent=escalated.urgent,
                                      escalation=why)
-    ctx.directory.forget_loads()
+    await _forget_loads(ctx, conn, out)
     out.add(topics.CONVERSATION_EVENTS, conv_key, _conversation_event(
         conv_key, "routed", contact, escalated, why,
         {"reason": why["reason"], "from_team": current["team"],
@@ -361,6 +386,13 @@ def _conversation_event(
     )
 
 
+async def _forget_loads(ctx: RouterContext, conn: asyncpg.Connection, out: Outgoing) -> None:
+    """Conversations changed team or status: loads are read anew, and count the ones the
+    unit opened (written first)."""
+    await out.pending.write_conversations(conn)
+    ctx.directory.forget_loads()
+
+
 async def _close_stale(
     ctx: RouterContext, conn: asyncpg.Connection, conversation_ids: tuple[uuid.UUID, ...],
     out: Outgoing,
@@ -368,7 +400,7 @@ async def _close_stale(
     """Open conversations silent past the threading window are resolved before a new one opens."""
     closed_ones = await repo.close_conversations(conn, conversation_ids)
     if closed_ones:
-        ctx.directory.forget_loads()
+        await _forget_loads(ctx, conn, out)
     for closed in closed_ones:
         key = str(closed["id"])
         event = ConversationEvent(

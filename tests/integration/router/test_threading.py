@@ -16,11 +16,17 @@ from relais_cli.stack import prepare_database
 from relais_router.adapters import identity
 from relais_router.adapters import repository as repo
 from relais_router.bootstrap import build_consumer, build_runtime
-from relais_router.handlers import RouterContext, handle_contact_received, handle_delivery_status
+from relais_router.handlers import (
+    RouterContext,
+    handle_contact_received,
+    handle_delivery_status,
+    prepare_contacts,
+)
 from relais_router.settings import RouterSettings
 from relais_shared import topics
 from relais_shared.contracts import encode
 from relais_shared.db import transaction as db_unit
+from relais_shared.db import unit_memo
 from relais_shared.errors import Retryable
 from relais_shared.events import Address, ContactReceived, DeliveryStatus, make_envelope
 from relais_shared.ids import new_id
@@ -581,3 +587,89 @@ async def test_a_new_conversation_whose_reference_is_taken_draws_another_in_plac
         topics.NOTIFY_REQUESTED, str(conversation["id"]))]
     assert requests  # the acknowledgement quotes the reference the conversation really has
     assert {r["params"].get("reference") for r in requests} == {conversation["reference"]}
+
+
+def deliveries(*contacts: ContactReceived, site: str = "demo") -> list[Delivery]:
+    return [Delivery(topic=topics.CONTACT_RECEIVED, partition=0, offset=offset,
+                     key=c.sender.address, envelope=make_envelope(
+                         topics.CONTACT_RECEIVED, c, source="test", site_id=site), data=c)
+            for offset, c in enumerate(contacts)]
+
+
+async def handle_batch(runtime, batch: list[Delivery]) -> None:
+    """As the consumer runner works a partition batch: one unit of work, prepared first."""
+    ctx = RouterContext(runtime.pool, runtime.settings.thread_window_hours)
+    async with db_unit(runtime.pool):
+        await prepare_contacts(ctx, batch)
+        for delivery in batch:
+            await handle_contact_received(ctx, delivery)
+
+
+async def test_a_batch_writes_its_new_conversations_at_once_with_references_checked_free(
+    runtime, db, monkeypatch
+):
+    """A partition batch draws its conversations' ids up front, skipping one whose reference
+    is taken, and writes them with its messages at its end: same conversations, threading
+    and acknowledgements as one by one, and no batch rolled back for a taken reference."""
+    from relais_router import handlers
+
+    earlier = sms(unique_phone(), "Bonjour, je voudrais un rendez-vous")
+    await handle(runtime, earlier)
+    taken = (await conversation_of(db, earlier))["reference"]
+    drawn = iter([taken])
+    real = handlers.reference_for
+    monkeypatch.setattr(handlers, "reference_for", lambda cid: next(drawn, None) or real(cid))
+    phone, other = unique_phone(), unique_phone()
+    first, second = sms(phone, "Bonjour, une question"), sms(other, "Bonjour, un rendez-vous")
+    follow_up = sms(phone, "c'est pour mon ordonnance")  # reads the conversation `first` opened
+    third = sms(unique_phone(), "Bonjour")
+    written: list[int] = []
+    real_insert = repo.insert_conversations
+
+    async def insert_conversations(conn, rows):
+        written.append(len(rows))
+        return await real_insert(conn, rows)
+
+    monkeypatch.setattr(repo, "insert_conversations", insert_conversations)
+    await handle_batch(runtime, deliveries(first, second, follow_up, third))
+    assert written == [2, 1]  # the two opened before the follow-up reads one, then the last
+    conversations = [await conversation_of(db, c) for c in (first, second, follow_up, third)]
+    assert conversations[0]["id"] == conversations[2]["id"]
+    assert len({c["id"] for c in conversations}) == 3
+    assert taken not in {c["reference"] for c in conversations}
+    for conversation in conversations:
+        payloads = [orjson.loads(r["payload"])["data"] for r in await db.fetch(
+            "SELECT payload FROM router.outbox WHERE topic = $1 AND key = $2",
+            topics.NOTIFY_REQUESTED, str(conversation["id"]))]
+        assert [p["kind"] for p in payloads] == ["ack"]  # none for the follow-up
+        assert payloads[0]["params"]["reference"] == conversation["reference"]
+    assert conversations[1]["last_inbound_at"] == conversations[1]["created_at"]
+    assert len({c["xmin"] for c in await db.fetch(
+        "SELECT xmin::text FROM router.conversations WHERE id = ANY($1::uuid[])",
+        [c["id"] for c in conversations])}) == 1  # one unit of work
+
+
+async def test_a_reference_taken_by_a_concurrent_batch_after_the_check_redoes_the_unit(
+    runtime, db
+):
+    """Between a batch's check and its write another batch may take a drawn reference: the
+    unit is rolled back (`Retryable`: the runner redoes it one event at a time) rather than
+    acknowledging a reference that is not the conversation's."""
+    from relais_router import handlers
+
+    rival = sms(unique_phone(), "Bonjour")
+    await handle(runtime, rival)
+    rival_id = (await conversation_of(db, rival))["id"]
+    contact = sms(unique_phone(), "Bonjour, je voudrais un rendez-vous")
+    batch = deliveries(contact)
+    ctx = RouterContext(runtime.pool, runtime.settings.thread_window_hours)
+    with pytest.raises(Retryable, match="reference taken concurrently"):
+        async with db_unit(runtime.pool):
+            await prepare_contacts(ctx, batch)
+            drawn = handlers.reference_for(unit_memo()[handlers._FREE_IDS][0])
+            await db.execute("UPDATE router.conversations SET reference = $1 WHERE id = $2",
+                             drawn, rival_id)  # committed meanwhile by another unit
+            await handle_contact_received(ctx, batch[0])
+    assert await conversation_of(db, contact) is None  # nothing of the unit written
+    await handle(runtime, contact)  # one by one: a reference drawn and written at once
+    assert await conversation_of(db, contact) is not None

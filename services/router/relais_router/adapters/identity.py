@@ -91,6 +91,11 @@ async def prepare_threads(
     db.unit_memo()[_PREPARED] = {key: (prepared[key][0], row) for key, row in rows.items()}
 
 
+def prepared(contact: ContactReceived) -> bool:
+    """Whether `prepare_threads` read this contact's sender (its first in the batch)."""
+    return contact.dedupe_key in db.unit_memo().get(_PREPARED, {})
+
+
 async def resolve_thread(
     conn: asyncpg.Connection, contact: ContactReceived, site: Site, window_hours: int
 ) -> Thread | None:

@@ -262,35 +262,65 @@ async def latest_csat_survey(
     )
 
 
-async def insert_conversation(
-    conn: asyncpg.Connection,
-    *,
-    conversation_id: uuid.UUID,
-    site_id: str,
-    correspondent_id: uuid.UUID,
-    reference: str,
-    team: str,
-    priority: str,
-    urgent: bool,
-    needs_triage: bool,
-    explanation: dict[str, Any],
-    lang: str,
-    at: datetime,
-    patient_id: uuid.UUID | None = None,
-    follows_id: uuid.UUID | None = None,
-) -> bool:
-    """Write a new conversation; False (nothing written) when its reference is taken."""
-    return await conn.fetchval(
-        """
-        INSERT INTO router.conversations
-          (id, site_id, correspondent_id, reference, team, priority, urgent, needs_triage,
-           explanation, lang, created_at, updated_at, last_inbound_at, patient_id, follows_id)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $11, $12, $13)
-        ON CONFLICT (reference) DO NOTHING RETURNING true
-        """,
-        conversation_id, site_id, correspondent_id, reference, team, priority, urgent,
-        needs_triage, _json(explanation), lang, at, patient_id, follows_id,
-    ) is not None
+@dataclass(frozen=True)
+class ConversationRow:
+    """A new row of router.conversations as the worker opens it."""
+
+    id: uuid.UUID
+    site_id: str
+    correspondent_id: uuid.UUID
+    reference: str
+    team: str
+    priority: str
+    urgent: bool
+    needs_triage: bool
+    explanation: dict[str, Any]
+    lang: str
+    at: datetime
+    patient_id: uuid.UUID | None = None
+    follows_id: uuid.UUID | None = None
+
+    def values(self) -> tuple[Any, ...]:
+        return (
+            self.id, self.site_id, self.correspondent_id, self.reference, self.team,
+            self.priority, self.urgent, self.needs_triage, _json(self.explanation), self.lang,
+            self.at, self.patient_id, self.follows_id,
+        )
+
+
+_CONVERSATION_COLUMNS = (
+    "id, site_id, correspondent_id, reference, team, priority, urgent, needs_triage,"
+    " explanation, lang, created_at, patient_id, follows_id"
+)
+_CONVERSATION_TYPES = (
+    "uuid", "text", "uuid", "text", "text", "text", "bool", "bool",
+    "jsonb", "text", "timestamptz", "uuid", "uuid",
+)
+_INSERT_CONVERSATIONS = (
+    f"INSERT INTO router.conversations ({_CONVERSATION_COLUMNS}, updated_at, last_inbound_at)"
+    f" SELECT {_CONVERSATION_COLUMNS}, created_at, created_at"
+    " FROM unnest(" + ", ".join(f"${i}::{t}[]" for i, t in enumerate(_CONVERSATION_TYPES, 1))
+    + f") AS r({_CONVERSATION_COLUMNS})"
+    " ON CONFLICT (reference) DO NOTHING RETURNING id"
+)
+
+
+async def insert_conversations(
+    conn: asyncpg.Connection, rows: Sequence[ConversationRow]
+) -> set[uuid.UUID]:
+    """Write new conversations in one statement; returns the ids written (one whose
+    reference is taken is not)."""
+    columns = list(zip(*(row.values() for row in rows), strict=True))
+    return {r["id"] for r in await conn.fetch(_INSERT_CONVERSATIONS, *columns)}
+
+
+async def taken_references(conn: asyncpg.Connection, references: Sequence[str]) -> set[str]:
+    """Which of `references` conversations already have."""
+    rows = await conn.fetch(
+        "SELECT reference FROM router.conversations WHERE reference = ANY($1::text[])",
+        list(references),
+    )
+    return {r["reference"] for r in rows}
 
 
 async def touch_conversation(
