@@ -45,6 +45,26 @@ async def test_calls_made_during_a_flush_wait_for_the_next_one_together():
     assert flush.batches == [[1], [2, 3, 4]]
 
 
+@pytest.mark.parametrize(("linger", "batches"), [(0.0, [[0], [1], [2]]), (0.2, [[0, 1, 2]])])
+async def test_with_linger_a_flush_waits_for_callers_arriving_a_little_later(linger, batches):
+    flush = Recorder()
+    coalesce = Coalescer(flush, linger=linger)
+
+    async def call_after(delay: float, item: int) -> int:
+        await asyncio.sleep(delay)
+        return await coalesce(item)
+
+    assert await asyncio.gather(*(call_after(0.03 * i, i) for i in range(3))) == [0, 10, 20]
+    assert flush.batches == batches
+
+
+async def test_a_full_batch_does_not_linger():
+    coalesce = Coalescer(Recorder(), max_batch=2, linger=30.0)
+    assert await asyncio.wait_for(asyncio.gather(coalesce(1), coalesce(2)), 5) == [10, 20]
+    with pytest.raises(ValueError, match="linger"):
+        Coalescer(Recorder(), linger=-1)
+
+
 async def test_a_batch_never_exceeds_max_batch():
     flush = Recorder()
     coalesce = Coalescer(flush, max_batch=2)

@@ -39,6 +39,8 @@ log = get_logger(__name__)
 SUPPRESSION_EXEMPT = frozenset({OPT_OUT_CONFIRMATION, HELP_REPLY})
 # Rows settled at once on startup (each may wait on the provider).
 STARTUP_CONCURRENCY = 8
+# Accepted sends wait this long for others to share their recording transaction.
+RECORD_LINGER_S = 0.02
 # Ambiguous attempts settled inline (settle, ask, maybe send) before handing back to backoff.
 INLINE_AMBIGUOUS_PASSES = 3
 
@@ -102,9 +104,10 @@ class Dispatcher:
         # Leases taken by this process carry its id, so it can extend them between steps.
         self._owner = new_id()
         # Concurrent deliveries share their round trips: the clean attempts taken together,
-        # the accepted sends recorded together (one transaction).
+        # the accepted sends recorded together (one transaction). Recording is off the
+        # patient's path (the provider has the message): it gathers for RECORD_LINGER_S.
         self._take_clean = Coalescer(self._take_clean_attempts)
-        self._record_sent = Coalescer(self._record_sent_batch)
+        self._record_sent = Coalescer(self._record_sent_batch, linger=RECORD_LINGER_S)
 
     async def admit(self, new: NewNotification, *, refuse: str | None = None) -> str:
         """Write a requested notification once (see `admit_all`); its ledger status."""
