@@ -50,6 +50,20 @@ def migration_targets() -> list[tuple[str, Path]]:
     return targets
 
 
+# A service's log past this size when it starts is kept as `<name>.log.1` (the one before
+# that dropped), and a new log begins: load runs write about a gigabyte an hour.
+LOG_ROTATE_BYTES = 64 * 1024 * 1024
+TAIL_BYTES = 64 * 1024
+
+
+def rotate_log(path: Path, limit: int = LOG_ROTATE_BYTES) -> None:
+    try:
+        if path.stat().st_size > limit:
+            path.replace(path.with_name(path.name + ".1"))
+    except FileNotFoundError:
+        pass
+
+
 @dataclass
 class ServiceProcess:
     """One service as a child process, with its log file."""
@@ -70,15 +84,15 @@ class ServiceProcess:
 
     def start(self) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", self.spec.module],
-            env={**os.environ, **self.env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
+        rotate_log(self.log_path)
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", self.spec.module],
+                env={**os.environ, **self.env},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
@@ -98,10 +112,14 @@ class ServiceProcess:
         raise TimeoutError(f"{self.spec.name} not healthy within {timeout}s; see {self.log_path}")
 
     def tail(self, lines: int = 30) -> str:
+        """The log's last lines (read from its end: a log can be gigabytes)."""
         try:
-            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+            with open(self.log_path, "rb") as log:
+                log.seek(max(0, log.seek(0, os.SEEK_END) - TAIL_BYTES))
+                text = log.read().decode(errors="replace")
         except FileNotFoundError:
             return ""
+        return "\n".join(text.splitlines()[-lines:])
 
     def kill(self) -> None:
         """SIGKILL: the crash a supervisor must survive."""
