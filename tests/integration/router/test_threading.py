@@ -562,19 +562,25 @@ async def test_a_lone_rating_after_a_survey_is_a_rating_not_a_contact(runtime, d
                               uuid.UUID(other.contact_id))) == "message"
 
 
+async def next_reference_drawn_is_taken(runtime, db, monkeypatch) -> str:
+    """A conversation is opened; the next reference drawn is its (a 32-bit collision)."""
+    from relais_router import handlers
+
+    earlier = sms(unique_phone(), "Bonjour, je voudrais un rendez-vous")
+    await handle(runtime, earlier)
+    taken = (await conversation_of(db, earlier))["reference"]
+    drawn = iter([taken])
+    real = handlers.reference_for
+    monkeypatch.setattr(handlers, "reference_for", lambda cid: next(drawn, None) or real(cid))
+    return taken
+
+
 async def test_a_new_conversation_whose_reference_is_taken_draws_another_in_place(
     runtime, db, monkeypatch
 ):
     """32-bit references collide now and then: the new conversation draws another one in the
     same unit of work (no Retryable, so no partition batch rolled back and redone)."""
-    from relais_router import handlers
-
-    first = sms(unique_phone(), "Bonjour, je voudrais un rendez-vous")
-    await handle(runtime, first)
-    taken = (await conversation_of(db, first))["reference"]
-    drawn = iter([taken])
-    real = handlers.reference_for
-    monkeypatch.setattr(handlers, "reference_for", lambda cid: next(drawn, None) or real(cid))
+    taken = await next_reference_drawn_is_taken(runtime, db, monkeypatch)
     second = sms(unique_phone(), "Bonjour, je voudrais un rendez-vous")
     envelope = make_envelope(topics.CONTACT_RECEIVED, second, source="test", site_id="demo")
     delivery = Delivery(topic=topics.CONTACT_RECEIVED, partition=0, offset=0,
@@ -611,14 +617,7 @@ async def test_a_batch_writes_its_new_conversations_at_once_with_references_chec
     """A partition batch draws its conversations' ids up front, skipping one whose reference
     is taken, and writes them with its messages at its end: same conversations, threading
     and acknowledgements as one by one, and no batch rolled back for a taken reference."""
-    from relais_router import handlers
-
-    earlier = sms(unique_phone(), "Bonjour, je voudrais un rendez-vous")
-    await handle(runtime, earlier)
-    taken = (await conversation_of(db, earlier))["reference"]
-    drawn = iter([taken])
-    real = handlers.reference_for
-    monkeypatch.setattr(handlers, "reference_for", lambda cid: next(drawn, None) or real(cid))
+    taken = await next_reference_drawn_is_taken(runtime, db, monkeypatch)
     phone, other = unique_phone(), unique_phone()
     first, second = sms(phone, "Bonjour, une question"), sms(other, "Bonjour, un rendez-vous")
     follow_up = sms(phone, "c'est pour mon ordonnance")  # reads the conversation `first` opened

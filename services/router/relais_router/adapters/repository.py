@@ -262,6 +262,16 @@ async def latest_csat_survey(
     )
 
 
+def _unnest_insert(
+    table: str, columns: str, types: Sequence[str], tail: str, *,
+    into: str | None = None, select: str | None = None,
+) -> str:
+    """An INSERT of many rows in one statement, one array parameter a column."""
+    arrays = ", ".join(f"${i}::{t}[]" for i, t in enumerate(types, 1))
+    return (f"INSERT INTO {table} ({into or columns}) SELECT {select or columns}"
+            f" FROM unnest({arrays}) AS r({columns}) {tail}")
+
+
 @dataclass(frozen=True)
 class ConversationRow:
     """A new row of router.conversations as the worker opens it."""
@@ -296,12 +306,11 @@ _CONVERSATION_TYPES = (
     "uuid", "text", "uuid", "text", "text", "text", "bool", "bool",
     "jsonb", "text", "timestamptz", "uuid", "uuid",
 )
-_INSERT_CONVERSATIONS = (
-    f"INSERT INTO router.conversations ({_CONVERSATION_COLUMNS}, updated_at, last_inbound_at)"
-    f" SELECT {_CONVERSATION_COLUMNS}, created_at, created_at"
-    " FROM unnest(" + ", ".join(f"${i}::{t}[]" for i, t in enumerate(_CONVERSATION_TYPES, 1))
-    + f") AS r({_CONVERSATION_COLUMNS})"
-    " ON CONFLICT (reference) DO NOTHING RETURNING id"
+_INSERT_CONVERSATIONS = _unnest_insert(
+    "router.conversations", _CONVERSATION_COLUMNS, _CONVERSATION_TYPES,
+    "ON CONFLICT (reference) DO NOTHING RETURNING id",
+    into=f"{_CONVERSATION_COLUMNS}, updated_at, last_inbound_at",
+    select=f"{_CONVERSATION_COLUMNS}, created_at, created_at",
 )
 
 
@@ -398,12 +407,10 @@ _MESSAGE_TYPES = (
     "uuid", "uuid", "text", "text", "text", "text", "uuid", "uuid",
     "text", "text", "jsonb", "text", "timestamptz", "uuid", "smallint",
 )
-_INSERT_MESSAGES = (
-    f"INSERT INTO router.messages ({_MESSAGE_COLUMNS})"
-    f" SELECT {_MESSAGE_COLUMNS.replace('created_at', 'coalesce(created_at, now())')}"
-    " FROM unnest(" + ", ".join(f"${i}::{t}[]" for i, t in enumerate(_MESSAGE_TYPES, 1))
-    + f") AS r({_MESSAGE_COLUMNS})"
-    " ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key"
+_INSERT_MESSAGES = _unnest_insert(
+    "router.messages", _MESSAGE_COLUMNS, _MESSAGE_TYPES,
+    "ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key",
+    select=_MESSAGE_COLUMNS.replace("created_at", "coalesce(created_at, now())"),
 )
 
 
