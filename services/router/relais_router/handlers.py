@@ -174,9 +174,9 @@ async def prepare_contacts(ctx: RouterContext, deliveries: list[Delivery]) -> No
                 if found is not None and contact.kind not in NOT_CONVERSATIONS:
                     contacts.append((contact, found[0]))
             await identity.prepare_threads(conn, contacts)
-            drawn = [uuid7() for _ in contacts]
-            taken = await repo.taken_references(conn, [reference_for(i) for i in drawn])
-            db.unit_memo()[_FREE_IDS] = deque(i for i in drawn if reference_for(i) not in taken)
+            drawn = {reference_for(i): i for i in (uuid7() for _ in contacts)}
+            taken = await repo.taken_references(conn, list(drawn)) if drawn else set()
+            db.unit_memo()[_FREE_IDS] = deque(i for r, i in drawn.items() if r not in taken)
     except TRANSIENT_DB_ERRORS as exc:
         raise Retryable(type(exc).__name__) from exc
 
