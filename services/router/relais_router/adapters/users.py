@@ -5,25 +5,14 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
-from dataclasses import dataclass
 
 import asyncpg
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
+from ..domain.access import Principal
+
 _hasher = PasswordHasher()
-
-
-@dataclass(frozen=True)
-class Principal:
-    user_id: uuid.UUID | None
-    username: str
-    role: str
-    teams: frozenset[str]
-
-    @property
-    def sees_all(self) -> bool:
-        return self.role in ("lead", "admin")
 
 
 def _digest(token: str) -> str:
@@ -86,7 +75,8 @@ async def login(conn: asyncpg.Connection, username: str, password: str, hours: i
 async def principal_for_token(conn: asyncpg.Connection, token: str) -> Principal | None:
     row = await conn.fetchrow(
         """
-        SELECT u.id, u.username, u.role,
+        SELECT u.id, u.username, u.role, u.display_name,
+               coalesce(array_agg(m.site_id) FILTER (WHERE m.team_id IS NOT NULL), '{}') AS sites,
                coalesce(array_agg(m.team_id) FILTER (WHERE m.team_id IS NOT NULL), '{}') AS teams
         FROM router.api_tokens t JOIN router.users u ON u.id = t.user_id
         LEFT JOIN router.team_members m ON m.user_id = u.id
@@ -97,4 +87,5 @@ async def principal_for_token(conn: asyncpg.Connection, token: str) -> Principal
     )
     if row is None:
         return None
-    return Principal(row["id"], row["username"], row["role"], frozenset(row["teams"]))
+    return Principal(row["id"], row["username"], row["role"],
+                     frozenset(zip(row["sites"], row["teams"], strict=True)), row["display_name"])

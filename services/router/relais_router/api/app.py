@@ -8,7 +8,7 @@ from relais_shared.process import http_server, run, run_until_signalled
 
 from ..bootstrap import RouterRuntime, build_runtime
 from ..settings import RouterSettings
-from . import conversations, directory, patients
+from . import auth_routes, conversations, directory, patients
 
 
 def create_app(runtime: RouterRuntime) -> FastAPI:
@@ -19,6 +19,7 @@ def create_app(runtime: RouterRuntime) -> FastAPI:
     app.include_router(
         ops_router({"db": db_check(runtime.pool), "kafka": kafka_check(runtime.producer)})
     )
+    app.include_router(auth_routes.router)
     app.include_router(conversations.router)
     app.include_router(patients.router)
     app.include_router(directory.router)

@@ -10,12 +10,11 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from pydantic import BaseModel
 from relais_shared.http import Problem
 
 from ..adapters import identity, views
 from ..adapters import repository as repo
-from ..adapters.users import Principal, login
+from ..adapters.users import Principal
 from ..domain.identity import query_address
 from .auth import require_principal
 
@@ -24,7 +23,7 @@ Caller = Annotated[Principal, Depends(require_principal)]
 
 
 def _visible(principal: Principal, conversation: dict[str, Any]) -> bool:
-    return principal.sees_all or conversation["team"] in principal.teams
+    return principal.can_see(conversation["site"], conversation["team"])
 
 
 def _parse_id(value: str) -> uuid.UUID:
@@ -37,21 +36,6 @@ def _parse_id(value: str) -> uuid.UUID:
 def normalise_address(address: str, region: str = "FR") -> str:
     """Key a typed address like the router keys senders (phones read in the site's region)."""
     return query_address(address, region)
-
-
-class LoginRequest(BaseModel):
-    username: str
-    password: str
-
-
-@router.post("/auth/login")
-async def post_login(body: LoginRequest, request: Request) -> dict[str, str]:
-    async with request.app.state.pool.acquire() as conn:
-        token = await login(conn, body.username, body.password)
-        await repo.audit(conn, body.username, "login" if token else "login_failed")
-    if token is None:
-        raise Problem(401, "invalid-credentials", "Unknown user or wrong password")
-    return {"access_token": token, "token_type": "bearer"}
 
 
 @router.get("/conversations")

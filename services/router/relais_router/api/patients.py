@@ -40,7 +40,7 @@ def _parse_id(value: str, what: str = "id") -> uuid.UUID:
 
 
 def _visible(principal: Principal, team: str) -> bool:
-    return principal.sees_all or team in principal.teams
+    return principal.is_lead or team in {t for _, t in principal.memberships}
 
 
 async def _correspondent(conn: asyncpg.Connection, correspondent_id: uuid.UUID) -> asyncpg.Record:
