@@ -14,8 +14,12 @@ from relais_shared.kafka.runner import ConsumerRunner
 from relais_shared.logging import configure_logging
 from relais_shared.outbox import OutboxRelay
 
+from .adapters.directory import DirectoryCache
+from .adapters.feed import InboxHub
+from .commands import InboxContext
 from .handlers import HANDLERS, PREPARERS, RouterContext
 from .settings import RouterSettings
+from .sweeper import InboxSweeper
 
 SCHEMA = "router"
 MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"
@@ -27,6 +31,7 @@ class RouterRuntime:
     pool: asyncpg.Pool
     producer: AIOKafkaProducer
     relay: OutboxRelay
+    inbox: InboxContext
 
     async def close(self) -> None:
         self.relay.stop()
@@ -44,7 +49,19 @@ async def build_runtime(
     relay = OutboxRelay(
         settings.database_url, SCHEMA, producer, standby_seconds=relay_standby_seconds
     )
-    return RouterRuntime(settings, pool, producer, relay)
+    return RouterRuntime(settings, pool, producer, relay, InboxContext(pool, DirectoryCache()))
+
+
+def build_hub(runtime: RouterRuntime) -> InboxHub:
+    """The API process's live feed for its Server-Sent Events streams."""
+    return InboxHub(runtime.settings.database_url, runtime.pool)
+
+
+def build_sweeper(runtime: RouterRuntime) -> InboxSweeper:
+    """The worker's inbox housekeeping: SLA clocks resumed, idle claims returned, breaches."""
+    settings = runtime.settings
+    return InboxSweeper(runtime.inbox, every_seconds=settings.inbox_sweep_seconds,
+                        claim_idle_minutes=settings.inbox_claim_idle_minutes)
 
 
 def build_consumer(runtime: RouterRuntime) -> ConsumerRunner:

@@ -46,6 +46,7 @@ from .domain.routing import (
     follow_up_escalation,
     route_contact,
 )
+from .domain.sla import first_answer_due
 
 log = get_logger(__name__)
 SOURCE = "router"
@@ -252,6 +253,7 @@ async def _thread_contact(
             urgent=decision.urgent, needs_triage=decision.needs_triage,
             explanation=explanation, lang=lang, at=contact.received_at,
             patient_id=choice.patient_id, follows_id=choice.follows,
+            due_at=_first_answer_due(site, decision, contact.received_at),
         )
         if free is not None:
             out.pending.conversations.append(row)
@@ -324,6 +326,14 @@ async def _weigh_follow_up(
     log.warning("conversation_escalated", conversation_id=conv_key, reason=why["reason"],
                 team=escalated.team, priority=escalated.priority)
     return escalated.team
+
+
+def _first_answer_due(site: Site, decision: RoutingDecision, start: datetime) -> datetime | None:
+    team = site.team(decision.team)
+    if team is None:
+        return None
+    return first_answer_due(start, team.sla_for(decision.priority), site.schedule(team),
+                            urgent=decision.urgent)
 
 
 def _routing_input(contact: ContactReceived) -> RoutingInput:

@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from relais_shared.http import db_check, kafka_check, ops_router
 from relais_shared.process import http_server, run, run_until_signalled
 
-from .bootstrap import build_consumer, build_runtime
+from .bootstrap import build_consumer, build_runtime, build_sweeper
 from .settings import RouterSettings
 
 
@@ -17,6 +17,7 @@ async def main() -> None:
     # loop is busy threading a batch (measured: p99 webhook -> ack at 300/s, docs/operations.md).
     runtime = await build_runtime(settings, "router-worker", relay_standby_seconds=5.0)
     consumer = build_consumer(runtime)
+    sweeper = build_sweeper(runtime)
     health = FastAPI(title="relais-router-worker")
     health.include_router(
         ops_router({"db": db_check(runtime.pool), "kafka": kafka_check(runtime.producer)})
@@ -25,11 +26,13 @@ async def main() -> None:
 
     async def stop() -> None:
         consumer.stop()  # stop polling; the batch in hand finishes and commits
+        sweeper.stop()
         runtime.relay.stop()
         server.should_exit = True
 
     try:
-        await run_until_signalled([consumer.run(), runtime.relay.run(), server.serve()], stop)
+        await run_until_signalled(
+            [consumer.run(), runtime.relay.run(), sweeper.run(), server.serve()], stop)
     finally:
         await runtime.close()
 

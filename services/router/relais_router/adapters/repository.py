@@ -216,8 +216,8 @@ async def thread_message_ids(
 async def adopt_patient(conn: asyncpg.Connection, conversation_id: uuid.UUID, patient_id: uuid.UUID) -> None:
     """An address's open conversation joins the patient it was since verified for."""
     await conn.execute(
-        "UPDATE router.conversations SET patient_id = $2, updated_at = now(), version = version + 1"
-        " WHERE id = $1 AND patient_id IS NULL",
+        "UPDATE router.conversations SET patient_id = $2, updated_at = now(), version = version + 1,"
+        " last_change = 'patient_linked', last_actor = NULL WHERE id = $1 AND patient_id IS NULL",
         conversation_id, patient_id,
     )
 
@@ -234,7 +234,7 @@ async def close_conversations(
         WITH locked AS MATERIALIZED (
             SELECT id, status FROM router.conversations WHERE id = ANY($1::uuid[]) FOR UPDATE)
         UPDATE router.conversations c SET status = 'resolved', updated_at = now(),
-               version = c.version + 1
+               version = c.version + 1, last_change = 'resolved', last_actor = NULL
         FROM locked WHERE c.id = locked.id AND locked.status = 'open'
         RETURNING c.id, c.team, c.priority, c.urgent, c.needs_triage
         """,
@@ -289,22 +289,23 @@ class ConversationRow:
     at: datetime
     patient_id: uuid.UUID | None = None
     follows_id: uuid.UUID | None = None
+    due_at: datetime | None = None  # the SLA deadline of a first answer
 
     def values(self) -> tuple[Any, ...]:
         return (
             self.id, self.site_id, self.correspondent_id, self.reference, self.team,
             self.priority, self.urgent, self.needs_triage, _json(self.explanation), self.lang,
-            self.at, self.patient_id, self.follows_id,
+            self.at, self.patient_id, self.follows_id, self.due_at,
         )
 
 
 _CONVERSATION_COLUMNS = (
     "id, site_id, correspondent_id, reference, team, priority, urgent, needs_triage,"
-    " explanation, lang, created_at, patient_id, follows_id"
+    " explanation, lang, created_at, patient_id, follows_id, due_at"
 )
 _CONVERSATION_TYPES = (
     "uuid", "text", "uuid", "text", "text", "text", "bool", "bool",
-    "jsonb", "text", "timestamptz", "uuid", "uuid",
+    "jsonb", "text", "timestamptz", "uuid", "uuid", "timestamptz",
 )
 _INSERT_CONVERSATIONS = _unnest_insert(
     "router.conversations", _CONVERSATION_COLUMNS, _CONVERSATION_TYPES,
@@ -344,7 +345,8 @@ async def touch_conversation(
     of the primary key (2 ms a touch at 10,000 open conversations in the router bench)."""
     row = await conn.fetchrow(
         "UPDATE router.conversations SET last_inbound_at = greatest(last_inbound_at, $2),"
-        " updated_at = now(), version = version + 1 WHERE id = $1"
+        " updated_at = now(), version = version + 1, last_change = 'patient_message',"
+        " last_actor = NULL, waiting_on_patient = false, snoozed_until = NULL WHERE id = $1"
         " RETURNING status, team, priority, urgent, lang, reference",
         conversation_id, at,
     )
@@ -364,7 +366,7 @@ async def escalate_conversation(
           team = $2, priority = $3, urgent = $4, needs_triage = NOT $4,
           explanation = jsonb_set(explanation, '{escalations}',
                                   coalesce(explanation->'escalations', '[]'::jsonb) || $5::jsonb),
-          updated_at = now(), version = version + 1
+          updated_at = now(), version = version + 1, last_change = 'escalated', last_actor = NULL
         WHERE id = $1
         """,
         conversation_id, team, priority, urgent, _json([escalation]),
@@ -389,23 +391,25 @@ class MessageRow:
     at: datetime | None = None
     correspondent_id: uuid.UUID | None = None
     rating: int | None = None
+    author: uuid.UUID | None = None  # the agent who wrote a reply
+    id: uuid.UUID | None = None
 
     def values(self) -> tuple[Any, ...]:
         return (
-            uuid7(), self.conversation_id, self.direction, self.channel, self.kind,
+            self.id or uuid7(), self.conversation_id, self.direction, self.channel, self.kind,
             self.dedupe_key, self.contact_id, self.notification_id, self.subject, self.body,
             _json(self.attachments or []), self.delivery_status, self.at,
-            self.correspondent_id, self.rating,
+            self.correspondent_id, self.rating, self.author,
         )
 
 
 _MESSAGE_COLUMNS = (
     "id, conversation_id, direction, channel, kind, dedupe_key, contact_id, notification_id,"
-    " subject, body, attachments, delivery_status, created_at, correspondent_id, rating"
+    " subject, body, attachments, delivery_status, created_at, correspondent_id, rating, author"
 )
 _MESSAGE_TYPES = (
     "uuid", "uuid", "text", "text", "text", "text", "uuid", "uuid",
-    "text", "text", "jsonb", "text", "timestamptz", "uuid", "smallint",
+    "text", "text", "jsonb", "text", "timestamptz", "uuid", "smallint", "uuid",
 )
 _INSERT_MESSAGES = _unnest_insert(
     "router.messages", _MESSAGE_COLUMNS, _MESSAGE_TYPES,

@@ -79,7 +79,7 @@ class Scope:
             return "false", []
         p, q = first_param, first_param + 1
         return (
-            f"({site_column}, {team_column}) IN "
-            f"(SELECT * FROM unnest(${p}::text[], ${q}::text[]))",
+            (f"({site_column}, {team_column}) IN "
+             f"(SELECT * FROM unnest(${p}::text[], ${q}::text[]))"),
             [[s for s, _ in self.pairs], [t for _, t in self.pairs]],
         )

@@ -1,0 +1,57 @@
+"""Test support for the inbox: agents with bearer tokens, SMS routed by the real handler,
+and an API client on the router's app (real PostgreSQL; Kafka for the runtime)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+import asyncpg
+import httpx
+from relais_router.adapters.users import create_user
+from relais_router.api.app import create_app
+
+from tests.conftest import unique_phone
+from tests.integration.router.test_threading import handle, sms
+
+
+@dataclass
+class Agent:
+    username: str
+    client: httpx.AsyncClient
+
+
+async def add_agent(db: asyncpg.Connection, app, username: str, role: str, site: str,
+                    teams: list[str]) -> Agent:
+    """A user with a bearer token, as the login endpoint would issue one."""
+    user_id = await create_user(db, username, secrets.token_urlsafe(16), role, username.title(),
+                                site, teams)
+    token = secrets.token_urlsafe(32)
+    await db.execute(
+        "INSERT INTO router.api_tokens (token_sha256, user_id, expires_at)"
+        " VALUES ($1, $2, now() + interval '1 hour')",
+        hashlib.sha256(token.encode()).hexdigest(), user_id)
+    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                               base_url="http://router.internal",
+                               headers={"Authorization": f"Bearer {token}"})
+    return Agent(username, client)
+
+
+def unique_name(prefix: str) -> str:
+    return f"{prefix}.{uuid.uuid4().hex[:8]}"
+
+
+async def routed_sms(runtime, db: asyncpg.Connection, text: str, phone: str | None = None,
+                     site: str = "demo") -> asyncpg.Record:
+    """An SMS through the worker's handler; returns its conversation row."""
+    contact = sms(phone or unique_phone(), text)
+    await handle(runtime, contact, site)
+    return await db.fetchrow(
+        "SELECT c.* FROM router.conversations c JOIN router.messages m ON m.conversation_id = c.id"
+        " WHERE m.contact_id = $1", uuid.UUID(contact.contact_id))
+
+
+def app_for(runtime):
+    return create_app(runtime)
