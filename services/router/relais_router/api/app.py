@@ -8,7 +8,7 @@ from relais_shared.process import http_server, run, run_until_signalled
 
 from ..bootstrap import RouterRuntime, build_hub, build_runtime
 from ..settings import RouterSettings
-from . import auth_routes, conversations, directory, inbox, patients, stream
+from . import auth_routes, conversations, directory, inbox, patients, stream, ui
 from .deps import install_inbox_errors
 
 
@@ -29,6 +29,7 @@ def create_app(runtime: RouterRuntime) -> FastAPI:
     app.include_router(stream.router)
     app.include_router(patients.router)
     app.include_router(directory.router)
+    app.include_router(ui.router)
     return app
 
 
