@@ -18,6 +18,7 @@ from relais_shared import db
 from relais_shared.events import Address, ContactReceived
 
 from ..domain import identity as rules
+from ..domain.access import Principal
 from ..domain.directory import Site
 from ..domain.threading import (
     Candidate,
@@ -590,3 +591,51 @@ async def conversation_ids_written_by(
 
 async def site_region(conn: asyncpg.Connection, site_id: str) -> str | None:
     return await conn.fetchval("SELECT region FROM router.sites WHERE id = $1", site_id)
+
+
+async def correspondent_visible(
+    conn: asyncpg.Connection, correspondent_id: uuid.UUID, principal: Principal
+) -> bool:
+    """An address is seen through its conversations (opened or written in) that the
+    principal sees; one with no conversation yet by leads, admins and whoever registered it."""
+    if principal.is_admin:
+        return True
+    clause, params = principal.scope().sql("c.site_id", "c.team", 4)
+    return bool(await conn.fetchval(
+        f"""
+        SELECT EXISTS (SELECT 1 FROM router.conversations c WHERE c.correspondent_id = $1
+                       AND {clause})
+            OR EXISTS (SELECT 1 FROM router.messages m JOIN router.conversations c
+                       ON c.id = m.conversation_id WHERE m.correspondent_id = $1 AND {clause})
+            OR (NOT EXISTS (SELECT 1 FROM router.conversations c WHERE c.correspondent_id = $1)
+                AND NOT EXISTS (SELECT 1 FROM router.messages m WHERE m.correspondent_id = $1)
+                AND ($2::bool OR EXISTS (
+                    SELECT 1 FROM router.audit_log a WHERE a.action = 'correspondent.registered'
+                    AND a.details->>'correspondent_id' = $1::text AND a.actor = $3)))
+        """,
+        correspondent_id, principal.is_lead, principal.username, *params,
+    ))
+
+
+async def patient_visible(conn: asyncpg.Connection, patient_id: uuid.UUID, principal: Principal) -> bool:
+    """A patient is seen through their conversations, or the conversations of an address
+    linked to them, that the principal sees; one with none by leads, admins and their
+    creator."""
+    if principal.is_admin:
+        return True
+    clause, params = principal.scope().sql("c.site_id", "c.team", 4)
+    reach = """
+        SELECT c.id FROM router.conversations c WHERE c.patient_id = $1
+        UNION ALL
+        SELECT c.id FROM router.conversations c JOIN router.correspondent_links l
+          ON l.correspondent_id = c.correspondent_id AND l.unlinked_at IS NULL
+        WHERE l.patient_id = $1"""
+    return bool(await conn.fetchval(
+        f"""
+        SELECT EXISTS (SELECT 1 FROM ({reach}) r JOIN router.conversations c ON c.id = r.id
+                       WHERE {clause})
+            OR (NOT EXISTS ({reach}) AND ($2::bool OR EXISTS (
+                SELECT 1 FROM router.patients p WHERE p.id = $1 AND p.created_by = $3)))
+        """,
+        patient_id, principal.is_lead, principal.username, *params,
+    ))

@@ -1,8 +1,9 @@
 """Identity endpoints: patients, correspondent links, address verification (agent or code).
 
-Any signed-in agent, lead or admin may use them. Every change and every read of a
-patient's record lands in the audit log in the same transaction; links are never
-deleted (an unlink stamps the link, a new link is a new row).
+A patient or an address is seen through the conversations the caller sees (see
+`identity.patient_visible` / `correspondent_visible`); anything else answers 404. Every
+change and every read of a patient's record lands in the audit log in the same
+transaction; links are never deleted (an unlink stamps the link, a new link is a new row).
 """
 
 from __future__ import annotations
@@ -39,22 +40,24 @@ def _parse_id(value: str, what: str = "id") -> uuid.UUID:
         raise Problem(400, "invalid-id", f"The {what} is not a UUID") from None
 
 
-def _visible(principal: Principal, team: str) -> bool:
-    return principal.is_lead or team in {t for _, t in principal.memberships}
+def _visible(principal: Principal, conversation: dict[str, Any]) -> bool:
+    return principal.can_see(conversation["site"], conversation["team"])
 
 
-async def _correspondent(conn: asyncpg.Connection, correspondent_id: uuid.UUID) -> asyncpg.Record:
+async def _correspondent(
+    conn: asyncpg.Connection, correspondent_id: uuid.UUID, principal: Principal
+) -> asyncpg.Record:
     """The correspondent row, locked: identity changes serialise with threading (same order:
     correspondent, then patient)."""
     row = await identity.correspondent(conn, correspondent_id, lock=True)
-    if row is None:
+    if row is None or not await identity.correspondent_visible(conn, correspondent_id, principal):
         raise Problem(404, "not-found", "No such correspondent")
     return row
 
 
-async def _patient(conn: asyncpg.Connection, patient_id: uuid.UUID) -> asyncpg.Record:
+async def _patient(conn: asyncpg.Connection, patient_id: uuid.UUID, principal: Principal) -> asyncpg.Record:
     row = await identity.patient(conn, patient_id)
-    if row is None:
+    if row is None or not await identity.patient_visible(conn, patient_id, principal):
         raise Problem(404, "not-found", "No such patient")
     await repo.lock_patient(conn, patient_id)
     return row
@@ -106,13 +109,13 @@ async def get_patient(patient_id: str, request: Request, principal: Caller) -> d
     pid = _parse_id(patient_id)
     async with request.app.state.pool.acquire() as conn, conn.transaction():
         row = await identity.patient(conn, pid)
-        if row is None:
+        if row is None or not await identity.patient_visible(conn, pid, principal):
             raise Problem(404, "not-found", "No such patient")
         links = await identity.links_of_patient(conn, pid)
         conversations = []
         for conversation_id in await identity.patient_conversation_ids(conn, pid):
             conv = await views.conversation(conn, conversation_id)
-            if conv is not None and _visible(principal, conv["team"]):
+            if conv is not None and _visible(principal, conv):
                 conv.pop("messages", None)
                 conversations.append(conv)
         await repo.audit(conn, principal.username, "patient.read",
@@ -162,7 +165,18 @@ async def register_correspondent(
         correspondent_id, created = await identity.ensure_correspondent(
             conn, principal.username, address
         )
+        if not created and not await identity.correspondent_visible(
+                conn, correspondent_id, principal):
+            # Known, through conversations the caller does not see: its links stay hidden.
+            await repo.audit(conn, principal.username, "correspondent.looked_up",
+                             details={"correspondent_id": str(correspondent_id)})
+            response.status_code = 200
+            return {"id": str(correspondent_id), "address": address.address,
+                    "kind": address.kind, "links": [], "restricted": True}
         answer = await _correspondent_answer(conn, correspondent_id)
+        if not created:
+            await repo.audit(conn, principal.username, "correspondent.read",
+                             details={"correspondent_id": str(correspondent_id)})
     response.status_code = 201 if created else 200
     return answer
 
@@ -171,7 +185,8 @@ async def register_correspondent(
 async def get_correspondent(correspondent_id: str, request: Request, principal: Caller) -> dict[str, Any]:
     cid = _parse_id(correspondent_id)
     async with request.app.state.pool.acquire() as conn, conn.transaction():
-        if await identity.correspondent(conn, cid) is None:
+        if (await identity.correspondent(conn, cid) is None
+                or not await identity.correspondent_visible(conn, cid, principal)):
             raise Problem(404, "not-found", "No such correspondent")
         answer = await _correspondent_answer(conn, cid)
         await repo.audit(conn, principal.username, "correspondent.read",
@@ -191,8 +206,8 @@ async def link_patient(
 ) -> dict[str, Any]:
     cid = _parse_id(correspondent_id)
     async with request.app.state.pool.acquire() as conn, conn.transaction():
-        await _correspondent(conn, cid)
-        await _patient(conn, body.patient_id)
+        await _correspondent(conn, cid, principal)
+        await _patient(conn, body.patient_id, principal)
         if await identity.active_link(conn, cid, body.patient_id) is not None:
             raise Problem(409, "already-linked", "This address is already linked to this patient",
                           detail="Unlink first to change the relation.")
@@ -210,8 +225,8 @@ async def unlink_patient(
 ) -> dict[str, Any]:
     cid, pid = _parse_id(correspondent_id), _parse_id(patient_id, "patient id")
     async with request.app.state.pool.acquire() as conn, conn.transaction():
-        await _correspondent(conn, cid)
-        await _patient(conn, pid)
+        await _correspondent(conn, cid, principal)
+        await _patient(conn, pid, principal)
         link = await identity.active_link(conn, cid, pid)
         if link is None:
             raise Problem(404, "not-linked", "This address is not linked to this patient")
@@ -230,9 +245,9 @@ async def verify_correspondent(
     """An agent confirms the address (and, when named, its link to a patient)."""
     cid = _parse_id(correspondent_id)
     async with request.app.state.pool.acquire() as conn, conn.transaction():
-        await _correspondent(conn, cid)
+        await _correspondent(conn, cid, principal)
         if body is not None and body.patient_id is not None:
-            await _patient(conn, body.patient_id)
+            await _patient(conn, body.patient_id, principal)
             link = await identity.active_link(conn, cid, body.patient_id)
             if link is None:
                 raise Problem(404, "not-linked", "This address is not linked to this patient")
@@ -259,15 +274,15 @@ async def issue_code(
     cid = _parse_id(correspondent_id)
     now = datetime.now(UTC)
     async with request.app.state.pool.acquire() as conn, conn.transaction():
-        row = await _correspondent(conn, cid)
+        row = await _correspondent(conn, cid, principal)
         channel = CHANNEL_OF_KIND.get(row["kind"])
         if channel is None or row["unparsed"]:
             raise Problem(422, "not-reachable", "No code can be sent to this address")
         site = await repo.site(conn, body.site or request.app.state.settings.default_site)
-        if site is None:
+        if site is None or not principal.can_see_site(site["id"]):
             raise Problem(422, "unknown-site", "No such site")
         if body.patient_id is not None:
-            await _patient(conn, body.patient_id)
+            await _patient(conn, body.patient_id, principal)
             if await identity.active_link(conn, cid, body.patient_id) is None:
                 raise Problem(404, "not-linked", "This address is not linked to this patient")
         conversation_id = body.conversation_id or await identity.latest_conversation_at(
@@ -319,7 +334,7 @@ async def check_code(
     now = datetime.now(UTC)
     async with request.app.state.pool.acquire() as conn:
         async with conn.transaction():
-            await _correspondent(conn, cid)
+            await _correspondent(conn, cid, principal)
             code_row = await identity.latest_code(conn, cid)
             if code_row is None:
                 raise Problem(404, "no-code", "No code was issued for this address")
