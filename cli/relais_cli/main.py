@@ -105,6 +105,46 @@ def _cmd_directory(args: argparse.Namespace) -> int:
                          args.file, args.replace)
 
 
+def _cmd_users(args: argparse.Namespace) -> int:
+    from . import users
+
+    if args.action != "demo-code":
+        args.database_url = args.database_url or RelaisSettings().database_url
+    return users.run(args)
+
+
+def _add_users_parser(sub: argparse._SubParsersAction) -> None:
+    """`relais users …`: the inbox's accounts (docs/inbox.md, "Accounts")."""
+    users = sub.add_parser("users", help="inbox accounts: create, disable, reset-password, list")
+    actions = users.add_subparsers(dest="action", required=True)
+    create = actions.add_parser(
+        "create", help="a new account; prints a generated password and a lead's/admin's TOTP")
+    create.add_argument("username")
+    create.add_argument("--role", required=True, choices=["agent", "lead", "admin"])
+    create.add_argument("--name", required=True, help="display name")
+    create.add_argument("--member", action="append", metavar="SITE:TEAM",
+                        help="a team membership (repeatable)")
+    create.add_argument("--password-stdin", action="store_true",
+                        help="read the password from stdin (else one is generated)")
+    reset = actions.add_parser(
+        "reset-password", help="a new password (unlocks, revokes the account's tokens)")
+    reset.add_argument("username")
+    reset.add_argument("--password-stdin", action="store_true")
+    reset.add_argument("--new-totp", action="store_true", help="issue a new TOTP secret too")
+    for name, text in (("disable", "disable an account (its tokens stop at once)"),
+                       ("enable", "enable a disabled account")):
+        actions.add_parser(name, help=text).add_argument("username")
+    listing = actions.add_parser("list", help="every account (no secrets)")
+    listing.add_argument("--json", action="store_true", help="machine-readable output")
+    code = actions.add_parser("demo-code", help="current TOTP code of a demo lead/admin (dev)")
+    code.add_argument("username")
+    code.add_argument("--data-dir", default=None, help="the stack's data directory (.relais)")
+    for parser_ in actions.choices.values():
+        if parser_ is not code:
+            parser_.add_argument("--database-url", default=os.environ.get("RELAIS_DATABASE_URL"))
+    users.set_defaults(func=_cmd_users)
+
+
 def _cmd_dlq(args: argparse.Namespace) -> int:
     from . import dlq
 
@@ -169,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     for parser_ in (directory_import, directory_export):
         parser_.add_argument("--database-url", default=os.environ.get("RELAIS_DATABASE_URL"))
     directory.set_defaults(func=_cmd_directory)
+    _add_users_parser(sub)
     dlq = sub.add_parser("dlq", help="dead letters: list, show (bodies redacted), replay")
     dlq.add_argument("action", choices=["list", "show", "replay"])
     dlq.add_argument("refs", nargs="*", help="TOPIC:PARTITION:OFFSET as printed by list")

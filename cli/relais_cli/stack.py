@@ -24,23 +24,48 @@ def _env_port(name: str, default: int) -> int:
     return int(os.environ.get(name, default))
 
 
-async def prepare_database(database_url: str, credentials_file: Path) -> list[str]:
-    """Migrate, seed the directory and demo users once; return the credential lines."""
+async def prepare_database(
+    database_url: str, credentials_file: Path, totp_file: Path | None = None
+) -> list[str]:
+    """Migrate, seed the directory and demo users once; return the credential lines.
+
+    The passwords go to `credentials_file` (`user<TAB>role<TAB>password`), the lead's and
+    admin's TOTP secrets to `totp_file` (`user<TAB>secret`, default `demo-totp.txt` beside
+    it), both readable by their owner only.
+    """
     from relais_router.adapters.seed import seed_demo_users, seed_directory
 
+    totp_file = totp_file or credentials_file.with_name(DEMO_TOTP_FILE)
     await migrate_all(database_url)
     conn = await asyncpg.connect(database_url)
     try:
         await seed_directory(conn)
-        if not credentials_file.exists():
+        # no TOTP file: a data directory from before TOTP, whose lead and admin cannot sign in
+        if not credentials_file.exists() or not totp_file.exists():
             users = await seed_demo_users(conn)
-            credentials_file.write_text(
-                "".join(f"{user}\t{role}\t{password}\n" for user, role, password in users)
-            )
-            credentials_file.chmod(0o600)
+            _write_private(totp_file, "".join(
+                f"{u.username}\t{u.totp_secret}\n" for u in users if u.totp_secret))
+            _write_private(credentials_file, "".join(
+                f"{u.username}\t{u.role}\t{u.password}\n" for u in users))
     finally:
         await conn.close()
     return credentials_file.read_text().splitlines()
+
+
+DEMO_TOTP_FILE = "demo-totp.txt"
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Create the file readable by its owner only, before any secret is in it."""
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    path.write_text(text)
+
+
+def demo_totp_lines(credentials_file: Path) -> list[str]:
+    """The `user<TAB>secret` lines of the demo TOTP file beside the credentials."""
+    path = credentials_file.with_name(DEMO_TOTP_FILE)
+    return path.read_text().splitlines() if path.exists() else []
 
 
 def _sandbox_port() -> int:
@@ -49,6 +74,7 @@ def _sandbox_port() -> int:
 
 def _banner(processes: list[ServiceProcess], bootstrap: str, database_url: str,
             credentials: list[str], base: Path, started: float) -> str:
+    totp = demo_totp_lines(base / "demo-credentials.txt")
     lines = [
         "",
         f"Relais is running (ready in {time.monotonic() - started:.1f} s). Ctrl-C stops everything.",
@@ -61,8 +87,13 @@ def _banner(processes: list[ServiceProcess], bootstrap: str, database_url: str,
         f"  {'postgres':<14} {database_url}",
         f"  {'data':<14} {base}",
         "",
-        "Demo users (user, role, password) for the router API (POST /v1/auth/login):",
+        ("Demo users (user, role, password) for the inbox (http://127.0.0.1:"
+         f"{_env_port('RELAIS_ROUTER_PORT', 8080)}/) and the router API (POST /v1/auth/login):"),
         *[f"  {line}" for line in credentials],
+        "Lead and admin also need a one-time code (TOTP): add these secrets to an",
+        "authenticator app, or print the current code with  uv run relais users demo-code admin",
+        *[f"  {line}" for line in totp],
+        f"  (kept in {base / 'demo-credentials.txt'} and {base / DEMO_TOTP_FILE})",
         "",
         f"Patient phone (text the clinic, watch the answers): http://127.0.0.1:{_sandbox_port()}/phone",
         f"Mails Relais sent (SMTP sink):                      http://127.0.0.1:{_sandbox_port()}/mail",

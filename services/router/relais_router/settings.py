@@ -29,7 +29,7 @@ class RouterSettings(RelaisSettings):
     auth_rate_per_minute: float = 20.0
     auth_hash_workers: int = 2
     auth_hash_queue_max: int = 64
-    auth_trusted_proxies: list[str] = []
+    auth_trusted_proxies: tuple[str, ...] = ()  # CIDRs, JSON in the environment
     auth_totp_issuer: str = "Relais"
 
     def secret_fields(self) -> tuple[str, ...]:

@@ -15,6 +15,7 @@ import pytest
 from relais_router.api.app import create_app
 from relais_shared import topics
 from tests.conftest import unique_phone
+from tests.support_auth import demo_token
 from tests.integration.router.test_threading import (  # noqa: F401  (fixtures)
     db,
     email,
@@ -32,11 +33,9 @@ async def api(runtime, tmp_path):
     app = create_app(runtime)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://router.internal") as client:
-        # the demo admin: a signed-in user who sees every team, whatever routing decides
-        creds = {line.split("\t")[0]: line.split("\t")[2]
-                 for line in (tmp_path / "creds.txt").read_text().splitlines()}
-        token = (await client.post("/v1/auth/login", json={
-            "username": "admin", "password": creds["admin"]})).json()["access_token"]
+        # the demo admin (password and TOTP code): a signed-in user who sees every team,
+        # whatever routing decides
+        token = await demo_token(client, tmp_path / "creds.txt", "admin")
         client.headers["Authorization"] = f"Bearer {token}"
         yield client
 
