@@ -194,7 +194,8 @@ async def test_admin_api_reads_changes_and_versions_the_directory(api, seeded):
     assert await conn.fetchval(
         "SELECT capacity FROM router.teams WHERE site_id = 'demo' AND id = 'rendez-vous'") == 5
     (audit,) = await _audit(conn, "directory.update")
-    assert audit["actor"] == "admin-token" and audit["version"] == 2
+    # the static development token acts as the `admin` user: the row names a person
+    assert audit["actor"] == "admin" and audit["version"] == 2
 
     on_call = {"on_call": {"channel": "email", "address": "astreinte@demo.example"}}
     answer = await api.put("/v1/directory/sites/demo", json=on_call)
