@@ -3,14 +3,13 @@ and an API client on the router's app (real PostgreSQL; Kafka for the runtime)."
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import uuid
+from datetime import timedelta
 from dataclasses import dataclass
 
 import asyncpg
 import httpx
-from relais_router.adapters.users import create_user
+from relais_router.adapters.users import create_user, hash_password, issue_token
 from relais_router.api.app import create_app
 
 from tests.conftest import unique_phone
@@ -26,13 +25,11 @@ class Agent:
 async def add_agent(db: asyncpg.Connection, app, username: str, role: str, site: str,
                     teams: list[str]) -> Agent:
     """A user with a bearer token, as the login endpoint would issue one."""
-    user_id = await create_user(db, username, secrets.token_urlsafe(16), role, username.title(),
-                                site, teams)
-    token = secrets.token_urlsafe(32)
-    await db.execute(
-        "INSERT INTO router.api_tokens (token_sha256, user_id, expires_at)"
-        " VALUES ($1, $2, now() + interval '1 hour')",
-        hashlib.sha256(token.encode()).hexdigest(), user_id)
+    user_id = await create_user(
+        db, username=username, password_hash=hash_password(uuid.uuid4().hex), role=role,
+        display_name=username.title(), memberships=[(site, team) for team in teams],
+        totp_secret=None)
+    token = (await issue_token(db, user_id, "bearer", timedelta(hours=1), None, None)).token
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
                                base_url="http://router.internal",
                                headers={"Authorization": f"Bearer {token}"})

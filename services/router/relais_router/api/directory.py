@@ -29,8 +29,8 @@ router = APIRouter(prefix="/v1/directory", tags=["directory"])
 
 
 async def require_admin(principal: Annotated[Principal, Depends(require_principal)]) -> Principal:
-    if principal.role != "admin":
-        raise Problem(403, "forbidden", "The service directory is for administrators")
+    if principal.role != "admin":  # answered as for any other's data: it is not theirs
+        raise Problem(404, "not-found", "No such page")
     return principal
 
 
