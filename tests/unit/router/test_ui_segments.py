@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from relais_sandbox.domain.segments import GSM7_BASIC, GSM7_EXTENSION, count_segments, encoding_of
 
 pytestmark = pytest.mark.unit

@@ -71,7 +71,7 @@ async def favicon() -> Response:
     return Response(status_code=204, headers=SECURITY_HEADERS)
 
 
-@router.get("/ui/{name}")
+@router.get("/ui/{name:path}")
 async def asset(name: str, request: Request) -> Response:
     """An asset, revalidated on every load (the file names carry no hash: a deploy must
     show at once), answered 304 when unchanged."""
