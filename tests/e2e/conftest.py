@@ -77,7 +77,14 @@ async def wait_for(predicate, timeout: float = 30.0, interval: float = 0.1):
 
 
 @pytest.fixture(scope="module")
-async def stack_database_url(database_url: str, tmp_path_factory) -> str:
+def demo_credentials_file(tmp_path_factory) -> Path:
+    """The demo users' `user<TAB>role<TAB>password` file of the module's stack (the lead's
+    and admin's TOTP secrets in demo-totp.txt beside it; see tests/support_auth.py)."""
+    return Path(tmp_path_factory.mktemp("creds")) / "credentials.txt"
+
+
+@pytest.fixture(scope="module")
+async def stack_database_url(database_url: str, demo_credentials_file: Path) -> str:
     name = "e2e_" + uuid.uuid4().hex[:10]
     conn = await asyncpg.connect(database_url)
     try:
@@ -85,7 +92,7 @@ async def stack_database_url(database_url: str, tmp_path_factory) -> str:
     finally:
         await conn.close()
     url = database_url.rsplit("/", 1)[0] + "/" + name
-    await prepare_database(url, Path(tmp_path_factory.mktemp("creds")) / "credentials.txt")
+    await prepare_database(url, demo_credentials_file)
     return url
 
 
