@@ -72,9 +72,10 @@ def _print_totp(out: TextIO, username: str, secret: str) -> None:
 
 async def create(
     database_url: str, username: str, role: str, display_name: str, members: list[str],
-    password: str | None = None, out: TextIO = sys.stdout,
+    password: str | None = None, out: TextIO | None = None,
 ) -> int:
     """Create an account; prints a generated password and, for leads/admins, the TOTP."""
+    out = sys.stdout if out is None else out
     try:
         name = rules.check_new_username(username)
     except rules.InvalidUsername as exc:
@@ -127,10 +128,11 @@ async def _check_teams(conn: asyncpg.Connection, memberships: list[tuple[str, st
 
 async def reset_password(
     database_url: str, username: str, password: str | None = None, new_totp: bool = False,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
 ) -> int:
     """A new password (unlocks the account, revokes its tokens); a new TOTP secret with
     `new_totp`, or when a lead or admin has none yet."""
+    out = sys.stdout if out is None else out
     name = rules.normalise_username(username)
     password, generated = _new_password(password, name)
     password_hash = await asyncio.to_thread(store.hash_password, password)
@@ -162,9 +164,10 @@ async def reset_password(
 
 
 async def set_disabled(
-    database_url: str, username: str, disabled: bool = True, out: TextIO = sys.stdout
+    database_url: str, username: str, disabled: bool = True, out: TextIO | None = None
 ) -> int:
     """Disable an account (its tokens stop working at once) or enable it again."""
+    out = sys.stdout if out is None else out
     name = rules.normalise_username(username)
     conn = await asyncpg.connect(database_url)
     try:
@@ -180,8 +183,9 @@ async def set_disabled(
     return 0
 
 
-async def list_users(database_url: str, as_json: bool = False, out: TextIO = sys.stdout) -> int:
+async def list_users(database_url: str, as_json: bool = False, out: TextIO | None = None) -> int:
     """Every account: role, teams, state, TOTP enrolled or not, last seen. No secrets."""
+    out = sys.stdout if out is None else out
     conn = await asyncpg.connect(database_url)
     try:
         found = await store.list_users(conn)
@@ -207,8 +211,9 @@ async def list_users(database_url: str, as_json: bool = False, out: TextIO = sys
     return 0
 
 
-def demo_code(username: str, base_dir: Path, out: TextIO = sys.stdout) -> int:
+def demo_code(username: str, base_dir: Path, out: TextIO | None = None) -> int:
     """The current TOTP code of a demo lead or admin, from `demo-totp.txt` (development)."""
+    out = sys.stdout if out is None else out
     import pyotp
 
     path = base_dir / "demo-totp.txt"
