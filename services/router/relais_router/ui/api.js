@@ -52,7 +52,8 @@ export async function api(method, path, body) {
   const data = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
     const error = new ApiError(response.status, data || {}, response.headers);
-    if (response.status === 401 && !path.startsWith("/v1/auth/")) emit("unauthenticated");
+    // no session, or a session this browser lost the CSRF token of: sign in again
+    if ((response.status === 401 || error.slug === "csrf-failed") && !path.startsWith("/v1/auth/")) emit("unauthenticated");
     throw error;
   }
   return data;

@@ -1,18 +1,20 @@
 // Clinical words in an SMS reply: an SMS may be read by anyone holding the phone, so the
 // agent is warned (DESIGN: "the inbox warns when clinical words are typed into an SMS
 // reply"). A short list, French and English, compared without accents or case.
+// Words the teams' own canned replies use ("ordonnance prête", "résultats disponibles") are
+// left out: a warning on every routine answer would teach agents to ignore it.
 
 const CLINICAL_WORDS = [
   // français
-  "diagnostic", "resultat", "resultats", "analyse", "analyses", "biopsie", "cancer", "tumeur",
+  "diagnostic", "analyse", "analyses", "biopsie", "cancer", "tumeur",
   "metastase", "chimiotherapie", "radiotherapie", "vih", "seropositif", "seropositive", "hepatite",
   "grossesse", "ivg", "depression", "psychiatrique", "traitement", "medicament", "posologie",
-  "ordonnance", "dose", "mg", "insuline", "antibiotique", "positif", "positifs", "positive", "negatif", "negatifs",
+  "dose", "mg", "insuline", "antibiotique", "positif", "positifs", "positive", "negatif", "negatifs",
   "negative", "irm", "scanner", "echographie", "frottis", "glycemie", "cholesterol",
   // English
-  "diagnosis", "result", "results", "biopsy", "tumor", "tumour", "metastasis", "chemotherapy",
+  "diagnosis", "biopsy", "tumor", "tumour", "metastasis", "chemotherapy",
   "radiotherapy", "hiv", "hepatitis", "pregnancy", "pregnant", "abortion", "psychiatric",
-  "treatment", "medication", "dosage", "prescription", "insulin", "antibiotic", "mri", "ct scan",
+  "treatment", "medication", "dosage", "insulin", "antibiotic", "mri", "ct scan",
   "ultrasound", "smear", "blood sugar",
 ];
 

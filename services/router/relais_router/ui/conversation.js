@@ -70,6 +70,7 @@ export class ConversationView {
   async open(id) {
     this.close();
     this.loadingId = id;
+    this.held = null;
     this.composer = this.newComposer();
     fill(this.root, h("p", { class: "loading", role: "status" }, t("loading")));
     try {
@@ -104,6 +105,7 @@ export class ConversationView {
     this.composer = this.newComposer();
     this.composer.body.value = reply;
     this.composer.note.value = note;
+    this.frame = null;
     this.viewers = null;
     this.viewersText = "";
     this.render();
@@ -112,6 +114,7 @@ export class ConversationView {
 
   async reload() {
     if (!this.conv) return;
+    this.held = null;
     const id = this.conv.id;
     try {
       const fresh = await get(`/v1/conversations/${encodeURIComponent(id)}`);
@@ -129,14 +132,33 @@ export class ConversationView {
    * agent's pen what they answer to — then say what changed and let them reload. */
   liveChanged(events) {
     if (!this.conv) return;
-    const newer = events.filter((e) => !(Number(e.version) <= this.conv.version));
-    if (!newer.length) return;
-    const moving = newer.filter((e) => MOVES.has(e.change));
-    if (moving.length && this.composer.hasDraft()) {
-      this.showNotice(t("changed_while_typing", { changes: [...new Set(moving.map((e) => changeLabel(e.change)))].join(", ") }), { reload: true, live: true });
+    if (this.inflight) {
+      // our own command's change is on its way: weigh the events once its re-read is in
+      this.deferred = [...(this.deferred || []), ...events];
       return;
     }
+    // A delivery state moves no version: it is news whatever the version says.
+    const newer = events.filter((e) => e.change === "delivery_status" || !(Number(e.version) <= this.conv.version));
+    if (!newer.length) return;
+    const moving = newer.filter((e) => MOVES.has(e.change)).map((e) => e.change);
+    if (this.held || (moving.length && this.composer.hasDraft())) {
+      // Held until the agent reloads: any re-read now would also show the moves.
+      this.held = [...new Set([...(this.held || []), ...moving])];
+      // (a refused command's alert stays: it already says what changed, with the reload)
+      if (this.held.length && !this.notice?.querySelector('[role="alert"]')) {
+        this.showNotice(t("changed_while_typing", { changes: this.held.map(changeLabel).join(", ") }), { reload: true, live: true });
+      }
+      return;
+    }
+    this.clearNotice(); // what it said is superseded by what the view now shows
     this.reload();
+  }
+
+  /** Re-read after a reconnection (events may have passed): held as above while drafting. */
+  resync() {
+    if (!this.conv) return;
+    if (this.composer.hasDraft()) this.liveChanged([{ change: "updated", version: this.conv.version + 1 }]);
+    else this.reload();
   }
 
   // --- rendering ------------------------------------------------------------------------
@@ -145,8 +167,21 @@ export class ConversationView {
     const details = h("details", { class: "panel", open: this.openSections.has(key), ontoggle: () => {
       if (details.open) this.openSections.add(key);
       else this.openSections.delete(key);
-    } }, h("summary", {}, h("h3", {}, title)), body);
+    } }, h("summary", { id: `summary-${key}` }, h("h3", {}, title)), body);
     return details;
+  }
+
+  // The view is three frames around the composer, which is never detached: moving a
+  // focused textarea in the DOM would blur it, and the agent's next keys would become
+  // shortcuts. The frames are `display: contents`, so the sticky header sticks to the pane.
+  ensureFrame() {
+    if (this.frame?.isConnected) return;
+    this.top = h("div", { class: "frame" });
+    this.notice = h("div", { class: "notice-area" });
+    this.middle = h("div", { class: "frame" });
+    this.bottom = h("div", { class: "frame" });
+    this.frame = this.top;
+    fill(this.root, this.top, this.notice, this.middle, this.composer.element, this.bottom);
   }
 
   render() {
@@ -154,31 +189,57 @@ export class ConversationView {
     const me = this.ctx.me();
     const dueAt = due(c.due_at);
     const assignee = c.assignee ? (c.assignee === me?.username ? t("assigned_to_me") : t("assigned_to", { who: c.assignee })) : t("unassigned");
+    const focus = this.focusToKeep();
+    const historyScroll = this.historyBox ? this.historyBox.scrollHeight - this.historyBox.scrollTop - this.historyBox.clientHeight : 0;
+    this.ensureFrame();
     this.viewers = this.viewers || h("p", { class: "viewers", "aria-live": "polite" });
-    this.notice = h("div", { class: "notice-area" });
-    this.historyBox = h("div", { class: "history-box", tabindex: "0", role: "region", "aria-label": t("history_title") }, renderHistory(c));
-    fill(this.root,
-      h("div", { class: "conv-head" },
-        h("button", { type: "button", class: "back", onclick: () => this.ctx.back() }, h("span", { "aria-hidden": "true" }, "← "), t("back_to_list")),
-        h("h2", { id: "conv-title", tabindex: "-1" }, `${t("conversation")} ${c.reference}`),
-        h("p", { class: "badges" }, badges(c)),
-        h("p", { class: "conv-meta" },
-          this.ctx.teamName(c.site, c.team), " · ", assignee,
-          dueAt ? [" · ", h("span", { class: dueAt.overdue ? "overdue" : "" }, t("due_label", { due: dueAt.text }))] : null,
-          " · ", h("span", { class: "address" }, c.correspondent?.address || "")),
-        this.viewers),
-      this.actions(c, me),
-      this.notice,
+    this.historyBox = h("div", { id: "history-box", class: "history-box", tabindex: "0", role: "region", "aria-label": t("history_title") }, renderHistory(c));
+    // the header and the commands stay in sight while the history scrolls
+    fill(this.top, h("div", { class: "conv-top" }, h("div", { class: "conv-head" },
+      h("button", { type: "button", class: "back", onclick: () => this.ctx.back() }, h("span", { "aria-hidden": "true" }, "← "), t("back_to_list")),
+      h("h2", { id: "conv-title", tabindex: "-1" }, `${t("conversation")} ${c.reference}`),
+      h("p", { class: "badges" }, badges(c)),
+      h("p", { class: "conv-meta" },
+        this.ctx.teamName(c.site, c.team), " · ", assignee,
+        dueAt ? [" · ", h("span", { class: dueAt.overdue ? "overdue" : "" }, t("due_label", { due: dueAt.text }))] : null,
+        " · ", h("span", { class: "address" }, c.correspondent?.address || "")),
+      this.viewers),
+    this.actions(c, me)));
+    fill(this.middle,
       this.section("explain", t("why_this_team"), renderExplanation(c, (site, team) => this.ctx.teamName(site, team))),
       this.section("identity", t("identity_title"), renderIdentity(c, (id) => this.ctx.open(id))),
       h("section", { class: "history-section", "aria-labelledby": "history-title" },
-        h("h3", { id: "history-title" }, t("history_title")), this.historyBox),
-      this.composer.element,
+        h("h3", { id: "history-title" }, t("history_title")), this.historyBox));
+    fill(this.bottom,
       this.section("tags", t("tags_title"), renderTagsEditor(c, (tags, reason, button) => this.run("tags", { tags, reason }, button, "PUT"))),
-      this.section("timeline", t("timeline_title"), renderTimeline(c)),
-    );
-    // the latest message in sight
-    this.historyBox.scrollTop = this.historyBox.scrollHeight;
+      this.section("timeline", t("timeline_title"), renderTimeline(c)));
+    // the latest message in sight, unless the agent had scrolled up to read
+    this.historyBox.scrollTop = this.historyBox.scrollHeight - this.historyBox.clientHeight - (historyScroll > 40 ? historyScroll : 0);
+    focus();
+  }
+
+  /** Where the focus is (outside the composer), to put it back after a re-render. */
+  focusToKeep() {
+    const active = document.activeElement;
+    if (!active || active === document.body || !this.root.contains(active) || this.composer.element.contains(active)) return () => {};
+    const kept = { id: active.id, action: active.dataset?.action, value: active.value,
+      start: active.selectionStart, end: active.selectionEnd, field: ["INPUT", "SELECT"].includes(active.tagName) };
+    return () => {
+      const target = (kept.id && document.getElementById(kept.id)) || (kept.action && this.root.querySelector(`[data-action="${kept.action}"]`));
+      if (!target) {
+        this.root.querySelector("#conv-title")?.focus();
+        return;
+      }
+      if (kept.field && kept.value !== undefined) target.value = kept.value; // what the agent was typing
+      target.focus();
+      if (kept.field && typeof kept.start === "number") {
+        try {
+          target.setSelectionRange(kept.start, kept.end);
+        } catch {
+          // not a text input (select, datetime)
+        }
+      }
+    };
   }
 
   actions(c, me) {
@@ -226,6 +287,7 @@ export class ConversationView {
     const conv = this.conv;
     if (!conv) return false;
     if (button) button.disabled = true;
+    this.inflight = true;
     try {
       await command(conv, action, body, method);
       this.clearNotice();
@@ -237,7 +299,11 @@ export class ConversationView {
       this.commandFailed(error, () => this.run(action, body, button, method));
       return false;
     } finally {
+      this.inflight = false;
       if (button?.isConnected) button.disabled = false;
+      const deferred = this.deferred;
+      this.deferred = null;
+      if (deferred && this.conv?.id === conv.id) this.liveChanged(deferred);
     }
   }
 
@@ -277,6 +343,7 @@ export class ConversationView {
   }
 
   async reloadFromNotice() {
+    this.clearNotice();
     await this.reload();
     this.root.querySelector("#conv-title")?.focus();
   }

@@ -43,7 +43,8 @@ function messageItem(message) {
         t("delivery_state", { state: deliveryLabel(state) }))],
     ),
     message.subject ? h("p", { class: "msg-subject" }, message.subject) : null,
-    message.text ? h("p", { class: "msg-body" }, message.text) : h("p", { class: "msg-body msg-empty" }, t("msg_no_text")),
+    message.text ? h("p", { class: "msg-body" }, message.text)
+      : h("p", { class: "msg-body msg-empty" }, t(inbound ? "msg_no_text" : "msg_automatic_text")),
     message.attachments?.length ? h("p", { class: "msg-attachments" }, t("msg_attachments", { count: message.attachments.length })) : null,
     failed && message.provider_code ? h("p", { class: "msg-error" }, t("msg_provider_code", { code: message.provider_code })) : null,
   );

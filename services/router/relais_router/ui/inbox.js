@@ -79,7 +79,7 @@ export class Inbox {
     await this.loadQueues();
     await this.applyRoute();
     startLive((event) => this.onLiveEvent(event), (status) => this.toolbar.liveStatus(status),
-      () => this.refresh({ queues: true, list: true, conversation: true }));
+      () => this.refresh({ queues: true, list: true, conversation: "reload" }));
   }
 
   stop() {
@@ -125,8 +125,11 @@ export class Inbox {
     }
     if (route.conversation && route.conversation !== this.conversation.id) {
       this.layout.dataset.pane = "conversation";
-      await this.conversation.open(route.conversation);
+      const opened = await this.conversation.open(route.conversation);
       this.renderList();
+      // opened by the agent: reading starts at its heading (the list may be hidden now)
+      if (opened && this.focusOnOpen) this.pane.querySelector("#conv-title")?.focus();
+      this.focusOnOpen = false;
     } else if (!route.conversation && this.conversation.id) {
       this.conversation.close();
       this.layout.dataset.pane = "list";
@@ -140,6 +143,7 @@ export class Inbox {
   }
 
   openConversation(id) {
+    this.focusOnOpen = true;
     if (this.current) routeTo({ ...this.current, conversation: id });
     else routeTo({ conversation: id });
   }
@@ -177,14 +181,15 @@ export class Inbox {
     const sites = new Set(this.queues.map((q) => q.site));
     fill(this.nav,
       h("h2", { id: "queues-title" }, t("queues_title")),
-      this.queues.length ? h("ul", { class: "queue-list" }, this.queues.map((q) => h("li", {},
+      this.queues.length || this.isLead ? h("ul", { class: "queue-list" }, this.queues.map((q) => h("li", {},
         h("button", { type: "button", class: "queue", "aria-current": selected(q) ? "true" : null, dataset: { site: q.site, team: q.team },
           onclick: () => this.selectQueue(q.site, q.team) },
         h("span", { class: "queue-name" }, this.teamName(q.site, q.team), sites.size > 1 ? h("span", { class: "queue-site" }, ` (${q.site})`) : null),
         h("span", { class: "queue-counts" }, counts(q).map((c, i) => [i ? ", " : null, c])),
-        )))) : h("p", { class: "empty" }, t("no_queues")),
-      this.isLead ? h("p", {}, h("button", { type: "button", class: "queue", "aria-current": this.view === "overview" ? "true" : null,
-        onclick: () => routeTo({ view: "overview" }) }, t("overview_title"))) : null);
+        ))),
+      this.isLead ? h("li", { class: "overview-entry" }, h("button", { type: "button", class: "queue", "aria-current": this.view === "overview" ? "true" : null,
+        onclick: () => routeTo({ view: "overview" }) }, h("span", { class: "queue-name" }, t("overview_title")))) : null)
+        : h("p", { class: "empty" }, t("no_queues")));
   }
 
   focusQueues() {
@@ -405,7 +410,8 @@ export class Inbox {
     if (queues) work.push(this.loadQueues());
     if (list && this.view === "queue") work.push(this.loadList());
     if (list && this.view === "overview") work.push(this.loadOverview());
-    if (conversation === "reload" || conversation === true) work.push(this.conversation.reload());
+    if (conversation === "reload") this.conversation.resync();
+    else if (conversation === true) work.push(this.conversation.reload());
     else if (Array.isArray(conversation)) this.conversation.liveChanged(conversation);
     await Promise.all(work);
   }

@@ -1,6 +1,7 @@
 // Browser notifications for a new P1 (urgent) conversation in the agent's queues, only after
 // the agent opted in with a button (browsers refuse a permission prompt without a gesture).
 import { t } from "./i18n.js";
+import { liveCounters } from "./live.js";
 
 const OPT_IN_KEY = "relais.notify";
 
@@ -34,9 +35,10 @@ export function notifyNewUrgent(queues, queueName) {
   lastUrgent = counts;
   if (previous === null) return [];
   const rises = queues.filter((q) => counts.get(`${q.site}/${q.team}`) > (previous.get(`${q.site}/${q.team}`) ?? 0));
-  if (notificationsOn()) {
+  // every tab sees the rise; the tab holding the stream rings, once for the browser
+  if (notificationsOn() && liveCounters.leader) {
     for (const queue of rises) {
-      // the tag makes the tabs of one browser show one notification, not one each
+      // the tag replaces an older notification of the same queue instead of piling up
       new Notification(t("notify_title"), { body: t("notify_body", { queue: queueName(queue) }), tag: `relais-p1-${queue.site}-${queue.team}` });
     }
   }

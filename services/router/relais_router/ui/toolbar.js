@@ -26,14 +26,16 @@ export function renderToolbar(root, inbox) {
   };
   showLive(lastLive);
 
+  // available, away or offline (never chose since the account was made): a click toggles
+  // between available and away
   const presence = h("button", { type: "button", class: "presence" });
+  const current = () => inbox.me.presence || "offline";
   const showPresence = () => {
-    const available = (inbox.me.presence || "available") === "available";
-    presence.setAttribute("aria-pressed", String(available));
-    presence.textContent = available ? t("presence_available") : t("presence_away");
+    presence.setAttribute("aria-pressed", String(current() === "available"));
+    presence.textContent = t(`presence_${current()}`);
   };
   presence.addEventListener("click", async () => {
-    const next = (inbox.me.presence || "available") === "available" ? "away" : "available";
+    const next = current() === "available" ? "away" : "available";
     presence.disabled = true;
     try {
       await inbox.setPresence(next);
