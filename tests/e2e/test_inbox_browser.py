@@ -555,3 +555,83 @@ async def test_on_a_tablet_the_panes_stack_and_a_lead_sees_the_overview(
         problems.assert_none()
     finally:
         await context.close()
+
+
+async def test_canned_replies_tags_and_waiting_on_the_patient(
+    stack, browser, router, demo_credentials_file
+):
+    from playwright.async_api import expect
+
+    text = "Bonjour, j'ai une question sur ma facture"
+    team = routed_team(text)
+    phone = unique_phone()
+    async with httpx.AsyncClient(timeout=15) as client:
+        assert (await stack.send_sms(client, phone, text)).status_code == 200
+        conv = await conversation_of(stack, client, phone)
+        context, problems = await new_context(browser)
+        try:
+            page = await context.new_page()
+            await sign_in(page, router, demo_credentials_file, f"agent.{team}")
+            await open_conversation(page, router, conv)
+
+            # a canned reply goes in with its variables filled
+            await page.get_by_label("Réponse type").select_option(label="Prise en charge")
+            await page.get_by_role("button", name="Insérer").click()
+            filled = await page.get_by_label("Votre réponse").input_value()
+            assert conv["reference"] in filled and "Sarah" in filled and "{" not in filled, filled
+            await expect(page.locator("#reply-counter")).to_contain_text("SMS")
+
+            # tags and the contact reason
+            await page.get_by_text("Étiquettes et motif de contact").click()
+            await page.get_by_label("Étiquettes").fill("rappel, mutuelle")
+            await page.get_by_label("Motif de contact").select_option(label="Facturation")
+            await page.get_by_role("button", name="Enregistrer").click()
+            await expect(page.locator("#announcer")).to_contain_text("Étiquettes et motif enregistrés")
+            view = (await stack.router_get(client, f"/v1/conversations/{conv['id']}")).json()
+            assert (view["tags"], view["reason"]) == (["rappel", "mutuelle"], "billing")
+
+            # waiting on the patient pauses the clock, waking runs it again; the same for a snooze
+            actions = page.locator(".actions")
+            badges = page.locator(".conv-head .badges")
+            await actions.get_by_role("button", name="En attente du patient").click()
+            await expect(badges).to_contain_text("En attente du patient")
+            await actions.get_by_role("button", name="Réveiller").click()
+            await expect(badges).not_to_contain_text("En attente du patient")
+            await actions.get_by_role("button", name="Reporter…").click()
+            await expect(page.get_by_label("Reporter jusqu'au")).to_be_focused()
+            await actions.get_by_role("button", name="Reporter", exact=True).click()
+            await expect(badges).to_contain_text("Reportée jusqu'à")
+            await actions.get_by_role("button", name="Réveiller").click()
+            await expect(badges).not_to_contain_text("Reportée")
+            view = (await stack.router_get(client, f"/v1/conversations/{conv['id']}")).json()
+            assert view["snoozed_until"] is None and view["waiting_on_patient"] is False
+            # the draft survived every refresh
+            assert await page.get_by_label("Votre réponse").input_value() == filled
+            problems.assert_none()
+        finally:
+            await context.close()
+
+
+async def test_too_many_sign_ins_say_how_long_to_wait(browser, router):
+    """Last of the module: it spends the address's sign-in budget."""
+    from playwright.async_api import expect
+
+    context, problems = await new_context(browser)
+    try:
+        page = await context.new_page()
+        await page.goto(router + "/")
+        for attempt in range(60):
+            answer = await context.request.post(router + "/v1/auth/session", data={
+                "username": f"nobody-{attempt}", "password": "wrong"})
+            if answer.status == 429:
+                break
+        assert answer.status == 429
+        await page.get_by_label("Identifiant").fill("nobody")
+        await page.get_by_label("Mot de passe").fill("wrong")
+        await page.get_by_role("button", name="Se connecter").click()
+        await expect(page.get_by_role("alert").filter(has_text="Trop de tentatives")).to_contain_text(
+            "Réessayez dans")
+        await expect(page.get_by_role("button", name="Se connecter")).to_be_disabled()
+        problems.assert_none()
+    finally:
+        await context.close()

@@ -10,6 +10,7 @@ import { lang, t } from "./i18n.js";
 import { installShortcuts, showShortcutsHelp } from "./keys.js";
 import { startLive, stopLive } from "./live.js";
 import { notifyNewUrgent, resetNotificationBaseline } from "./notify.js";
+import { renderOverview } from "./overview.js";
 import { renderToolbar } from "./toolbar.js";
 import { parseRoute, routeTo } from "./route.js";
 
@@ -327,23 +328,7 @@ export class Inbox {
   }
 
   renderOverview() {
-    const rows = this.overview || [];
-    const cols = ["open", "unassigned", "urgent", "breached", "waiting"];
-    fill(this.list,
-      h("h2", { id: "list-title" }, t("overview_title")),
-      rows.length ? h("table", { class: "overview" },
-        h("caption", { class: "visually-hidden" }, t("overview_caption")),
-        h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("ov_team")), cols.map((c) => h("th", { scope: "col" }, t(`ov_${c}`))),
-          h("th", { scope: "col" }, t("ov_oldest_due")), h("th", { scope: "col" }, t("ov_agents")))),
-        h("tbody", {}, rows.map((r) => {
-          const oldest = due(r.oldest_due);
-          return h("tr", {},
-            h("th", { scope: "row" }, h("button", { type: "button", class: "link", onclick: () => this.selectQueue(r.site, r.team) },
-              (lang() === "en" ? r.name_en : r.name_fr) || r.team)),
-            cols.map((c) => h("td", { class: c === "breached" && r[c] ? "overdue" : "" }, String(r[c] ?? 0))),
-            h("td", {}, oldest ? oldest.text : "—"),
-            h("td", {}, t("ov_agents_value", { available: r.agents_available ?? 0, total: r.agents ?? 0 })));
-        }))) : h("p", { class: "empty" }, t("overview_empty")));
+    renderOverview(this.list, this.overview || [], (site, team) => this.selectQueue(site, team));
   }
 
   async search(q) {

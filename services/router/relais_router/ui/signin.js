@@ -61,6 +61,8 @@ export function renderSignin(main, onSignedIn) {
       submit.disabled = false;
       if (!(caught instanceof ApiError)) throw caught;
       if (caught.status === 429) return waitBeforeRetry(caught.retryAfter ?? 60);
+      if (caught.status === 503 && caught.retryAfter) return waitBeforeRetry(caught.retryAfter);
+      if (caught.slug === "totp-not-enrolled") return show(t("signin_totp_not_enrolled"));
       if (caught.slug === "totp-required") {
         totpRow.hidden = false;
         return show(t("signin_totp_required"), totp);
@@ -69,7 +71,9 @@ export function renderSignin(main, onSignedIn) {
       if (caught.status === 0) return show(t("error_network"));
       if (caught.status === 401 || caught.status === 403) {
         password.value = "";
-        return show(t("signin_invalid"), password);
+        if (!totpRow.hidden) totp.value = "";
+        // the API does not say which was wrong (no account enumeration): neither do we
+        return show(t(totpRow.hidden ? "signin_invalid" : "signin_invalid_with_code"), password);
       }
       show(caught.problem.title || t("error_generic"));
     }
