@@ -156,3 +156,106 @@ def test_both_languages_have_the_same_words_and_every_word_used_exists():
         for key, value in strings[lang].items():
             forms = value.values() if isinstance(value, dict) else [value]
             assert all(isinstance(f, str) and f for f in forms), (lang, key)
+
+
+# --- the pure modules' behaviour, run by Node.js with the few browser globals they touch ---
+
+NODE_PRELUDE = """
+const store = new Map();
+globalThis.localStorage = { getItem: (k) => store.has(k) ? store.get(k) : null,
+  setItem: (k, v) => store.set(k, String(v)), removeItem: (k) => store.delete(k) };
+globalThis.window = { addEventListener() {} };
+globalThis.document = { documentElement: {}, querySelectorAll: () => [] };
+"""
+
+
+def run_node(body: str) -> object:
+    """Run a module body under Node.js and return the JSON it prints. Its `import {…} from
+    "./x.js"` lines become dynamic imports of ui/x.js, so the browser globals of the
+    prelude exist before any inbox module loads."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node (Node.js) is required to run the inbox's modules")
+    body = re.sub(
+        r'^import \{ ([^}]+) \} from "\./([\w.]+)";$',
+        lambda m: f'const {{ {m.group(1)} }} = await import("{UI_DIR.as_uri()}/{m.group(2)}");',
+        body, flags=re.MULTILINE)
+    program = (NODE_PRELUDE + "\nconst run = async () => {\n" + body
+               + "\n};\nrun().catch((e) => { console.error(e); process.exit(1); });")
+    done = subprocess.run([node, "--input-type=module", "-e", program], check=False,
+                          capture_output=True,
+                          text=True, timeout=30)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_retried_click_resends_its_client_key_and_an_answered_one_never_does():
+    sent = run_node("""
+import { command, setCsrfToken } from "./api.js";
+const bodies = [];
+const answers = ["network", 200, 409, 200];
+globalThis.fetch = async (path, init) => {
+  bodies.push({ path, headers: init.headers, body: JSON.parse(init.body) });
+  const next = answers.shift();
+  if (next === "network") throw new TypeError("fetch failed");
+  return { ok: next < 400, status: next, headers: new Map(),
+           json: async () => (next < 400 ? { ok: true } : { type: "x/conversation-moved" }) };
+};
+setCsrfToken("csrf-1");
+const conv = { id: "c1", version: 7 };
+const tryIt = async () => { try { await command(conv, "claim"); } catch (e) { return e.slug || e.status; } };
+await tryIt(); await tryIt(); await tryIt(); await tryIt();
+process.stdout.write(JSON.stringify(bodies));
+""")
+    keys = [b["body"]["client_key"] for b in sent]
+    assert keys[0] == keys[1]  # the network failed: the same click again, the same key
+    assert keys[2] != keys[1]  # answered: a new click is a new command...
+    assert keys[3] != keys[2]  # ...even after a refusal
+    assert all(b["body"]["version"] == 7 for b in sent)
+    assert all(b["headers"]["X-CSRF-Token"] == "csrf-1" for b in sent)
+    assert sent[0]["path"] == "/v1/conversations/c1/claim"
+
+
+CANNED = [
+    "Bonjour {patient}, c'est {agent} de {clinic}. Je m'occupe de votre demande {reference}.",
+    "Votre demande {reference} est traitée. Bonne journée, {clinic}.",
+    "Hello {patient} , {team}!",
+]
+
+
+def test_canned_variables_fill_as_the_router_fills_them():
+    from relais_router.domain.inbox import render_variables
+
+    cases = [(body, variables) for body in CANNED for variables in (
+        {"patient": "Mme Durand", "agent": "Camille", "clinic": "Centre Demo",
+         "reference": "R-0A1B2C3D", "team": "Accueil"},
+        {"patient": "", "agent": "Camille", "clinic": "", "reference": "R-0A1B2C3D", "team": ""},
+    )]
+    got = run_node(f"""
+import {{ renderVariables }} from "./composer.js";
+const cases = {json.dumps(cases)};
+process.stdout.write(JSON.stringify(cases.map(([body, vars]) => renderVariables(body, vars))));
+""")
+    assert got == [render_variables(body, variables) for body, variables in cases]
+
+
+def test_clinical_words_and_due_times_read_as_an_agent_would():
+    got = run_node("""
+import { clinicalWords } from "./clinical.js";
+import { due } from "./format.js";
+const now = Date.parse("2026-03-02T10:00:00Z");
+process.stdout.write(JSON.stringify({
+  words: clinicalWords("Votre BIOPSIE est revenue, les tests sont positifs ; IRM demain"),
+  routine: clinicalWords("Votre ordonnance est prête, vos résultats sont disponibles"),
+  english: clinicalWords("Your HIV test and the CT  scan"),
+  soon: due("2026-03-02T12:00:00Z", now).text,
+  late: due("2026-03-02T09:50:00Z", now),
+  later: due("2026-03-02T11:30:00Z", now).text,
+}));
+""")
+    assert got["words"] == ["biopsie", "positifs", "irm"]
+    assert got["routine"] == []
+    assert got["english"] == ["hiv", "ct scan"]
+    assert got["soon"] == "dans 2 h"
+    assert got["late"] == {"text": "en retard de 10 min", "overdue": True}
+    assert got["later"] == "dans 1 h 30"
