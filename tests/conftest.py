@@ -62,6 +62,8 @@ def _infra(infra_dir: Path) -> Iterator[tuple[str, str]]:
     from relais_cli.devstack.postgres import start_postgres
 
     pg = start_postgres(infra_dir / "postgres", port=free_port())
+    # The migrations of every test database hand the audit log to its owner role.
+    os.environ["RELAIS_DATABASE_ADMIN_URL"] = pg.admin_url
     kafka = start_kafka(infra_dir / "kafka", port=free_port(), controller_port=free_port())
     try:
         yield kafka.bootstrap, pg.url

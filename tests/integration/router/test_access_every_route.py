@@ -5,11 +5,19 @@ its status, carries that data (conversation id, reference, address, patient name
 
 from __future__ import annotations
 
+import asyncio
 import re
 
+import orjson
 import pytest
 
-from tests.integration.router.inbox_support import add_agent, app_for, routed_sms, unique_name
+from tests.integration.router.inbox_support import (
+    add_agent,
+    app_for,
+    routed_sms,
+    served,
+    unique_name,
+)
 from tests.integration.router.test_threading import db, linked_patient, runtime  # noqa: F401
 from tests.conftest import unique_phone
 
@@ -106,30 +114,30 @@ async def test_outsiders_get_404_on_every_route_and_no_answer_leaks(runtime, db,
 
 
 async def test_an_outsider_streams_nothing_of_another_team(runtime, db, owned):
-    import asyncio
-
-    import orjson
-
     app = app_for(runtime)
     team = owned["team"]
-    outsider = await add_agent(db, app, unique_name("agent.z"), "agent", "demo",
-                               ["facturation" if team != "facturation" else "soins"])
-    insider = await add_agent(db, app, unique_name("agent.i"), "agent", "demo", [team])
-    seen: list[dict] = []
-
-    async def read() -> None:
+    other = "facturation" if team != "facturation" else "soins"
+    async with served(app) as url:
+        outsider = await add_agent(db, app, unique_name("agent.z"), "agent", "demo", [other], url)
+        insider = await add_agent(db, app, unique_name("agent.i"), "agent", "demo", [team], url)
         async with outsider.client.stream("GET", "/v1/stream") as response:
-            async for line in response.aiter_lines():
-                if line.startswith("data: "):
-                    seen.append(orjson.loads(line[6:]))
+            reader = asyncio.create_task(_first_event(response))
+            await asyncio.sleep(0.3)
+            await insider.client.post(f"/v1/conversations/{owned['conversation_id']}/claim")
+            await insider.client.post(f"/v1/conversations/{owned['conversation_id']}/notes",
+                                      json={"body": "vu"})
+            # Then something of the outsider's own team: the first event they hear.
+            mine = await routed_sms(runtime, db, "Bonjour, une question sur ma facture",
+                                    phone=unique_phone())
+            assert mine["team"] == other
+            event = await asyncio.wait_for(reader, 5)
+        assert event["conversation_id"] == str(mine["id"])
+        await outsider.client.aclose()
+        await insider.client.aclose()
 
-    reader = asyncio.create_task(read())
-    await asyncio.sleep(0.3)
-    await insider.client.post(f"/v1/conversations/{owned['conversation_id']}/claim")
-    await insider.client.post(f"/v1/conversations/{owned['conversation_id']}/notes",
-                              json={"body": "vu"})
-    await asyncio.sleep(1.5)
-    reader.cancel()
-    assert not [e for e in seen if e.get("conversation_id") == owned["conversation_id"]]
-    await outsider.client.aclose()
-    await insider.client.aclose()
+
+async def _first_event(response) -> dict:
+    async for line in response.aiter_lines():
+        if line.startswith("data: "):
+            return orjson.loads(line[6:])
+    raise AssertionError("the stream ended")

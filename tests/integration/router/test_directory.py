@@ -18,7 +18,9 @@ from relais_cli import directory as cli
 from relais_cli.migrate import migrate_all
 from relais_cli.stack import prepare_database
 from relais_router.adapters.seed import DEFAULT_DIRECTORY, seed_directory
+from relais_router.adapters.directory import DirectoryCache
 from relais_router.api.app import create_app
+from relais_router.commands import InboxContext
 from relais_router.settings import RouterSettings
 from relais_shared.db import create_pool
 
@@ -38,7 +40,8 @@ async def api(seeded):
     url, _, credentials = seeded
     settings = RouterSettings(database_url=url)
     pool = await create_pool(url, max_size=4)
-    app = create_app(SimpleNamespace(settings=settings, pool=pool, producer=None))
+    app = create_app(SimpleNamespace(settings=settings, pool=pool, producer=None,
+                                     inbox=InboxContext(pool, DirectoryCache())))
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://router") as client:
         client.headers["Authorization"] = f"Bearer {settings.admin_token}"

@@ -17,7 +17,13 @@ from relais_shared.events import DeliveryStatus, make_envelope
 from relais_shared.kafka.runner import Delivery
 
 from tests.conftest import unique_phone
-from tests.integration.router.inbox_support import add_agent, app_for, routed_sms, unique_name
+from tests.integration.router.inbox_support import (
+    add_agent,
+    app_for,
+    routed_sms,
+    served,
+    unique_name,
+)
 from tests.integration.router.test_threading import (  # noqa: F401  (fixtures)
     db,
     handle,
@@ -292,37 +298,43 @@ async def test_canned_replies_are_filled_for_the_conversation(team_agents):
     assert any(conv["reference"] in i["text"] for i in items)
 
 
-async def test_a_new_contact_reaches_the_stream_and_a_stream_resumes(team_agents, runtime, db):
-    conv, agents = team_agents
-    a = agents["a"].client
+async def _events(response, count: int) -> list[dict]:
+    events, current = [], {}
+    async for line in response.aiter_lines():
+        if line.startswith("id: "):
+            current["id"] = int(line[4:])
+        elif line.startswith("data: "):
+            current["data"] = orjson.loads(line[6:])
+        elif line == "" and "data" in current:
+            events.append(current)
+            current = {}
+            if len(events) == count:
+                return events
+    return events
 
-    async def first_events(response, count: int) -> list[dict]:
-        events, current = [], {}
-        async for line in response.aiter_lines():
-            if line.startswith("id: "):
-                current["id"] = int(line[4:])
-            elif line.startswith("data: "):
-                current["data"] = orjson.loads(line[6:])
-            elif line == "" and "data" in current:
-                events.append(current)
-                current = {}
-                if len(events) == count:
-                    return events
-        return events
 
-    async with a.stream("GET", "/v1/stream") as response:
-        assert response.headers["content-type"].startswith("text/event-stream")
-        reader = asyncio.create_task(first_events(response, 1))
-        await asyncio.sleep(0.3)
-        started = datetime.now(UTC)
-        new = await routed_sms(runtime, db, "Bonjour je voudrais annuler mon rendez-vous",
-                               phone=unique_phone())
-        (event,) = await asyncio.wait_for(reader, 5)
-    assert new["team"] == conv["team"]
-    assert event["data"]["conversation_id"] == str(new["id"]) and event["data"]["change"] == "routed"
-    assert datetime.now(UTC) - started < timedelta(seconds=5)
-    # Resume after that event: a claim made meanwhile is replayed.
-    await agents["b"].client.post(f"/v1/conversations/{new['id']}/claim")
-    async with a.stream("GET", "/v1/stream", headers={"Last-Event-ID": str(event["id"])}) as again:
-        (replayed,) = await asyncio.wait_for(first_events(again, 1), 5)
-    assert replayed["data"]["change"] == "claimed" and replayed["id"] > event["id"]
+async def test_a_new_contact_reaches_the_stream_and_a_stream_resumes(runtime, db):
+    app = app_for(runtime)
+    async with served(app) as url:
+        team = (await routed_sms(runtime, db, "Je voudrais déplacer mon rendez-vous"))["team"]
+        a = await add_agent(db, app, unique_name("agent.s"), "agent", "demo", [team], url)
+        b = await add_agent(db, app, unique_name("agent.t"), "agent", "demo", [team], url)
+        async with a.client.stream("GET", "/v1/stream") as response:
+            assert response.headers["content-type"].startswith("text/event-stream")
+            reader = asyncio.create_task(_events(response, 1))
+            await asyncio.sleep(0.3)
+            started = datetime.now(UTC)
+            new = await routed_sms(runtime, db, "Bonjour je voudrais annuler mon rendez-vous")
+            (event,) = await asyncio.wait_for(reader, 5)
+            shown_after = datetime.now(UTC) - started
+        assert new["team"] == team
+        assert event["data"]["conversation_id"] == str(new["id"])
+        assert event["data"]["change"] == "routed" and shown_after < timedelta(seconds=5)
+        # Resumed after that event: a claim made meanwhile is replayed.
+        await b.client.post(f"/v1/conversations/{new['id']}/claim")
+        async with a.client.stream("GET", "/v1/stream",
+                                   headers={"Last-Event-ID": str(event["id"])}) as again:
+            replayed = await asyncio.wait_for(_events(again, 1), 5)
+        assert replayed[0]["data"]["change"] == "claimed" and replayed[0]["id"] > event["id"]
+        await a.client.aclose()
+        await b.client.aclose()
