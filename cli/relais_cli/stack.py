@@ -125,6 +125,8 @@ def run_stack() -> int:
             pg = start_postgres(base / "postgres", port=_env_port("RELAIS_PG_PORT", 55432))
             nodes.append(pg)
             database_url, services_database_url = pg.url, pg.local_url
+            # migrations hand the audit log to its own owner role as the superuser
+            os.environ.setdefault("RELAIS_DATABASE_ADMIN_URL", pg.admin_url)
         bootstrap = os.environ.get("RELAIS_KAFKA_BOOTSTRAP")
         if not bootstrap:
             print("Starting Kafka (KRaft, one node) …", flush=True)
