@@ -342,6 +342,16 @@ async def test_the_keyboard_alone_signs_in_finds_claims_and_answers(
         await page.keyboard.type("Rappeler si pas de réponse avant midi")
         await page.keyboard.press("Control+Enter")
         await page.locator("li.note").filter(has_text="Rappeler si pas de réponse").wait_for()
+
+        # g then q: to the queues; k and j walk the list from there
+        await page.keyboard.press("Escape")
+        await page.keyboard.press("g")
+        await page.keyboard.press("q")
+        assert await page.evaluate("document.activeElement.classList.contains('queue')")
+        await page.keyboard.press("Enter")  # the agent's queue, from the search results
+        await page.get_by_role("heading", name={"rendez-vous": "Rendez-vous"}.get(team, team)).wait_for()
+        await page.keyboard.press("k")
+        assert await page.evaluate("document.activeElement.classList.contains('conv-item')")
         problems.assert_none()
     finally:
         await context.close()

@@ -353,7 +353,10 @@ export class ConversationView {
   startHeartbeat() {
     clearInterval(this.heartbeat);
     this.sendPresence(false);
-    this.heartbeat = setInterval(() => this.sendPresence(Date.now() < this.typingUntil), HEARTBEAT_MS);
+    // a tab in the background is not someone reading: its viewer fades out after 30 s
+    this.heartbeat = setInterval(() => {
+      if (document.visibilityState !== "hidden") this.sendPresence(Date.now() < this.typingUntil);
+    }, HEARTBEAT_MS);
   }
 
   typing() {
