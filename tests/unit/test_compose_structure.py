@@ -286,3 +286,19 @@ def test_every_command_names_a_module_or_cli_subcommand_that_exists(command):
 def test_dockerignore_keeps_local_state_and_secrets_out_of_the_build_context():
     ignored = set((REPO / ".dockerignore").read_text().split())
     assert {".venv", ".relais", ".env", ".git", "**/__pycache__"} <= ignored
+
+
+def test_services_connect_as_an_ordinary_role_and_only_migrate_holds_the_superuser():
+    postgres = SERVICES_BY_NAME["postgres"]
+    superuser = _environment(postgres)["POSTGRES_USER"]
+    assert superuser != "relais"
+    init = next(v for v in postgres["volumes"] if "docker-entrypoint-initdb.d" in v)
+    script = REPO / init.split(":")[0]
+    assert script.exists() and "CREATE ROLE relais LOGIN" in script.read_text()
+    assert "SUPERUSER" not in script.read_text()
+    for name in APP | ONE_SHOT:
+        env = _environment(SERVICES_BY_NAME[name])
+        assert env["RELAIS_DATABASE_URL"].startswith("postgresql://relais:"), name
+        assert ("RELAIS_DATABASE_ADMIN_URL" in env) == (name == "migrate"), name
+    admin = _environment(SERVICES_BY_NAME["migrate"])["RELAIS_DATABASE_ADMIN_URL"]
+    assert admin.startswith(f"postgresql://{superuser}:")
