@@ -363,6 +363,34 @@ def _json(value: Any) -> dict[str, Any]:
     return orjson.loads(value) if isinstance(value, str | bytes) else dict(value)
 
 
+async def take_next(ctx: InboxContext, actor: Actor, site_id: str, team: str) -> Answer:
+    """Assignment by capacity and presence: the caller gets the first unassigned conversation
+    of the queue (urgent first, then priority, then due time) — only while available and
+    below their capacity. Concurrent callers never get the same one."""
+    me = actor.principal
+    if not me.can_see(site_id, team):
+        raise NotFound("No such queue")
+    async with db.transaction(ctx.pool) as conn:
+        presence, capacity = await store.presence_of(conn, me.user_id)
+        if presence != "available":
+            raise Conflict("You are not available", "Set yourself available first",
+                           reason="agent-away")
+        if await store.open_assigned(conn, me.user_id) >= capacity:
+            raise Conflict("You have no room left", reason="agent-at-capacity",
+                           capacity=capacity)
+        conversation_id = await store.next_unassigned(conn, site_id, team)
+        if conversation_id is None:
+            raise NotFound("Nothing waits in this queue")
+        row = await store.lock_conversation(conn, conversation_id)
+        assert row is not None  # locked by next_unassigned in this transaction
+        unit = Unit(conn, ctx, actor, row, [], datetime.now(UTC))
+        answer = await claim(unit, Claim(conversation_id=conversation_id))
+        await enqueue_many(conn, repo.SCHEMA, unit.events)
+        await repo.audit(conn, actor.username, "conversation.claim", conversation_id,
+                         {**_audit_details(actor), "via": "next"})
+    return answer
+
+
 # --- the sweeper: housekeeping run by Relais itself ------------------------------------------
 
 

@@ -338,3 +338,21 @@ async def test_a_new_contact_reaches_the_stream_and_a_stream_resumes(runtime, db
         assert replayed[0]["data"]["change"] == "claimed" and replayed[0]["id"] > event["id"]
         await a.client.aclose()
         await b.client.aclose()
+
+
+async def test_taking_the_next_conversation_needs_presence_and_room(team_agents, runtime, db):
+    conv, agents = team_agents
+    a, b = agents["a"], agents["b"]
+    url = f"/v1/queues/demo/{conv['team']}/next"
+    away = await a.client.post(url)
+    assert away.status_code == 409 and away.json()["reason"] == "agent-away"
+    await a.client.post("/v1/me/presence", json={"status": "available"})
+    await b.client.post("/v1/me/presence", json={"status": "available"})
+    await routed_sms(runtime, db, "Bonjour, je voudrais déplacer mon rendez-vous de lundi")
+    first, second = await asyncio.gather(a.client.post(url), b.client.post(url))
+    assert first.status_code == second.status_code == 200, (first.text, second.text)
+    assert first.json()["id"] != second.json()["id"]  # never the same one twice
+    await db.execute("UPDATE router.users SET capacity = 1 WHERE username = $1", a.username)
+    full = await a.client.post(url)
+    assert full.status_code == 409 and full.json()["reason"] == "agent-at-capacity"
+    assert (await agents["other_team"].client.post(url)).status_code == 404

@@ -35,8 +35,13 @@ _SETTABLE = frozenset({
 
 
 async def lock_conversation(conn: asyncpg.Connection, conversation_id: uuid.UUID) -> asyncpg.Record | None:
-    """The conversation, row-locked for the command (commands on it serialise here)."""
-    return await conn.fetchrow(_LOCKED + " FOR UPDATE OF c", conversation_id)
+    """The conversation, row-locked for the command (commands on it serialise here). Locked
+    first, read after: a read that waited for the lock would join the rows of its snapshot
+    (the assignee's name before the claim that just committed)."""
+    if await conn.fetchval("SELECT id FROM router.conversations WHERE id = $1 FOR UPDATE",
+                           conversation_id) is None:
+        return None
+    return await conn.fetchrow(_LOCKED, conversation_id)
 
 
 async def conversation_state(conn: asyncpg.Connection, conversation_id: uuid.UUID) -> asyncpg.Record | None:
@@ -155,6 +160,20 @@ async def open_assigned(conn: asyncpg.Connection, user_id: uuid.UUID) -> int:
     return await conn.fetchval(
         "SELECT count(*) FROM router.conversations WHERE assignee = $1 AND status = 'open'",
         user_id,
+    )
+
+
+async def next_unassigned(conn: asyncpg.Connection, site_id: str, team: str) -> uuid.UUID | None:
+    """The queue's first unassigned conversation, locked (one another caller holds is skipped)."""
+    return await conn.fetchval(
+        """
+        SELECT id FROM router.conversations
+        WHERE site_id = $1 AND team = $2 AND status = 'open' AND assignee IS NULL
+          AND sla_paused_at IS NULL
+        ORDER BY urgent DESC, priority, due_at NULLS LAST, created_at
+        LIMIT 1 FOR UPDATE SKIP LOCKED
+        """,
+        site_id, team,
     )
 
 

@@ -45,9 +45,11 @@ def _conversation(row: asyncpg.Record, messages: list[dict[str, Any]] | None) ->
 async def messages_of(conn: asyncpg.Connection, conversation_id: uuid.UUID) -> list[dict[str, Any]]:
     rows = await conn.fetch(
         """
-        SELECT id, direction, channel, kind, contact_id, notification_id, subject, body,
-               attachments, delivery_status, provider_code, created_at
-        FROM router.messages WHERE conversation_id = $1 ORDER BY created_at, id
+        SELECT m.id, m.direction, m.channel, m.kind, m.contact_id, m.notification_id,
+               m.subject, m.body, m.attachments, m.delivery_status, m.provider_code,
+               m.created_at, u.username AS author, u.display_name AS author_name
+        FROM router.messages m LEFT JOIN router.users u ON u.id = m.author
+        WHERE m.conversation_id = $1 ORDER BY m.created_at, m.id
         """,
         conversation_id,
     )
@@ -64,6 +66,8 @@ async def messages_of(conn: asyncpg.Connection, conversation_id: uuid.UUID) -> l
             "attachments": orjson.loads(r["attachments"]),
             "delivery_status": r["delivery_status"],
             "provider_code": r["provider_code"],
+            "author": r["author"],
+            "author_name": r["author_name"],
             "created_at": r["created_at"].isoformat(),
         }
         for r in rows

@@ -165,6 +165,13 @@ async def queue(
                                limit, offset)
 
 
+@router.post("/queues/{site}/{team}/next")
+async def take_next(site: str, team: str, request: Request, actor: CurrentActor) -> JSONResponse:
+    """Give me the next conversation of this queue (only while available and with room)."""
+    answer = await commands.take_next(inbox(request), actor, site, team)
+    return JSONResponse(answer.body, status_code=answer.status)
+
+
 @router.get("/overview")
 async def overview(request: Request, actor: CurrentActor) -> dict[str, Any]:
     return await queries.overview(inbox(request), actor)
