@@ -28,7 +28,7 @@ pytestmark = pytest.mark.integration
 UNNAMED = {
     "/healthz", "/readyz", "/metrics", "/v1/auth/login", "/v1/auth/session", "/v1/auth/logout",
     "/v1/me", "/v1/me/presence", "/v1/queues", "/v1/search", "/v1/conversations",
-    "/v1/patients", "/v1/correspondents", "/v1/stream",
+    "/v1/patients", "/v1/correspondents", "/v1/stream", "/v1/contact-reasons",
 }
 STATIC = re.compile(r"^/($|ui/|favicon)")
 SKIPPED_METHODS = {"head", "options"}

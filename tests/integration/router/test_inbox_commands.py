@@ -182,6 +182,8 @@ async def test_notes_tags_snooze_and_wake_resolve_and_reopen(team_agents, db):
     assert tagged.json()["tags"] == ["rappel", "mutuelle"]
     assert (await a.put(f"/v1/conversations/{cid}/tags",
                         json={"tags": [], "reason": "astrology"})).status_code == 422
+    reasons = (await a.get("/v1/contact-reasons")).json()["items"]
+    assert {"id": "appointment", "fr": "Rendez-vous", "en": "Appointment"} in reasons
     due_before = await db.fetchval("SELECT due_at FROM router.conversations WHERE id = $1", cid)
     waiting = await a.post(f"/v1/conversations/{cid}/snooze", json={"waiting_on_patient": True})
     assert waiting.status_code == 200

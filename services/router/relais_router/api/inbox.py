@@ -195,6 +195,13 @@ async def canned_replies(
     return {"items": items}
 
 
+@router.get("/contact-reasons")
+async def contact_reasons(_: CurrentActor) -> dict[str, Any]:
+    """Why patients write (what a conversation's `reason` may be), labelled FR/EN."""
+    return {"items": [{"id": key, "fr": fr, "en": en}
+                      for key, (fr, en) in cmd.CONTACT_REASONS.items()]}
+
+
 @router.post("/me/presence")
 async def my_presence(body: AgentPresenceIn, request: Request, actor: CurrentActor) -> dict[str, Any]:
     """Available or away: an away agent is assigned nothing new."""
