@@ -20,6 +20,7 @@ import pytest
 from argon2 import PasswordHasher
 from relais_cli import main as cli_main
 from relais_cli import users as cli
+from relais_cli.stack import prepare_database
 from relais_router.adapters import users
 from relais_router.api.app import create_app
 from relais_router.api.auth import AuthRuntime
@@ -526,3 +527,28 @@ async def test_argon2_refuses_work_past_its_queue_rather_than_piling_up(runtime,
     assert 200 in codes and 503 in codes, codes
     busy = next(a for a in answers if a.status_code == 503)
     assert problem_slug(busy) == "sign-in-busy" and busy.headers["Retry-After"] == "2"
+
+
+async def test_the_demo_seed_writes_credentials_and_totp_secrets_privately(runtime, db, creds):  # noqa: F811
+    lines = [line.split("\t") for line in creds.read_text().splitlines()]
+    teams = ["accueil", "rendez-vous", "ordonnances", "resultats", "facturation", "soins",
+             "relations-patients"]
+    assert [(u, r) for u, r, _ in lines] == [(f"agent.{t}", "agent") for t in teams] + [
+        ("lead", "lead"), ("admin", "admin")]
+    totp_file = creds.with_name("demo-totp.txt")
+    assert sorted(demo_totp_secrets(creds)) == ["admin", "lead"]
+    assert creds.stat().st_mode & 0o777 == totp_file.stat().st_mode & 0o777 == 0o600
+    members = {r["username"]: sorted(r["teams"]) for r in await db.fetch(
+        "SELECT u.username, array_agg(m.site_id || ':' || m.team_id) AS teams FROM router.users u"
+        " JOIN router.team_members m ON m.user_id = u.id GROUP BY u.username")}
+    assert members["agent.soins"] == ["demo:soins"]
+    assert members["lead"] == sorted(f"demo:{t}" for t in teams)
+    # once seeded, a restart keeps the passwords; a data directory from before TOTP is reseeded
+    await prepare_database(runtime.settings.database_url, creds)
+    assert [line.split("\t") for line in creds.read_text().splitlines()] == lines
+    totp_file.unlink()
+    await prepare_database(runtime.settings.database_url, creds)
+    assert demo_passwords(creds)["admin"] != {u: p for u, _, p in lines}["admin"]
+    out = io.StringIO()
+    assert cli.demo_code("admin", creds.parent, out=out) == 0
+    assert out.getvalue().strip() == pyotp.TOTP(demo_totp_secrets(creds)["admin"]).now()
