@@ -16,7 +16,6 @@ from relais_shared import topics
 from relais_shared.events import DeliveryStatus, make_envelope
 from relais_shared.kafka.runner import Delivery
 
-from tests.conftest import unique_phone
 from tests.integration.router.inbox_support import (
     add_agent,
     app_for,
@@ -184,18 +183,26 @@ async def test_notes_tags_snooze_and_wake_resolve_and_reopen(team_agents, db):
                         json={"tags": [], "reason": "astrology"})).status_code == 422
     reasons = (await a.get("/v1/contact-reasons")).json()["items"]
     assert {"id": "appointment", "fr": "Rendez-vous", "en": "Appointment"} in reasons
-    due_before = await db.fetchval("SELECT due_at FROM router.conversations WHERE id = $1", cid)
+    # Urgent, so that its clock runs in real seconds whatever the hour this test runs at
+    # (open-hours arithmetic is the domain's, in tests/unit/router/test_sla.py).
+    await db.execute("UPDATE router.conversations SET urgent = true WHERE id = $1", cid)
     waiting = await a.post(f"/v1/conversations/{cid}/snooze", json={"waiting_on_patient": True})
     assert waiting.status_code == 200
     queue = (await a.get(f"/v1/queues/demo/{conv['team']}", params={"filter": "waiting"})).json()
     assert str(cid) in [i["id"] for i in queue["items"]]
+    paused = await db.fetchrow(
+        "SELECT due_at, sla_paused_at, sla_remaining_s FROM router.conversations WHERE id = $1",
+        cid)
+    assert paused["sla_remaining_s"] == pytest.approx(
+        (paused["due_at"] - paused["sla_paused_at"]).total_seconds())
     await db.execute(  # an hour passes while it waits on the patient
-        "UPDATE router.conversations SET sla_paused_at = sla_paused_at - interval '1 hour'"
-        " WHERE id = $1", cid)
+        "UPDATE router.conversations SET sla_paused_at = sla_paused_at - interval '1 hour',"
+        " due_at = due_at - interval '1 hour' WHERE id = $1", cid)
     woken = await a.post(f"/v1/conversations/{cid}/wake")
     assert woken.status_code == 200
     due_after = await db.fetchval("SELECT due_at FROM router.conversations WHERE id = $1", cid)
-    assert due_after > due_before  # the paused hour did not count
+    # the paused hour did not count: the clock resumed with what was left when it paused
+    assert due_after - paused["due_at"] == pytest.approx(timedelta(0), abs=timedelta(seconds=5))
     view = (await a.get(f"/v1/conversations/{cid}")).json()
     assert [n["body"] for n in view["notes"]] == ["Patiente déjà appelée"]
     assert view["tags"] == ["rappel", "mutuelle"] and view["reason"] == "appointment"
