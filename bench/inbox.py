@@ -464,7 +464,6 @@ class Visibility:
 
     routed: dict[str, list[tuple[float, int]]] = field(default_factory=lambda: defaultdict(list))
     listed: dict[str, float] = field(default_factory=dict)
-    delivered: dict[int, float] = field(default_factory=dict)  # feed id -> first arrival
     ranks: list[int] = field(default_factory=list)
     events: Counter = field(default_factory=Counter)
     reconnects: int = 0
@@ -513,7 +512,7 @@ class Load:
                             elif line.startswith("id:"):
                                 last_id = line[3:].strip()
                             elif not line and kind and data:
-                                self._on_event(agent, kind, orjson.loads(data), at, last_id)
+                                self._on_event(agent, kind, orjson.loads(data), at)
                                 kind = data = None
                 except httpx.HTTPError:
                     pass
@@ -521,10 +520,8 @@ class Load:
                     self.seen.reconnects += 1
                     await asyncio.sleep(0.5)
 
-    def _on_event(self, agent: Agent, kind: str, data: dict, at: float, event_id: str | None) -> None:
+    def _on_event(self, agent: Agent, kind: str, data: dict, at: float) -> None:
         self.seen.events[kind if kind != "conversation" else data.get("change", "?")] += 1
-        if kind == "conversation" and event_id:
-            self.seen.delivered.setdefault(int(event_id), at)
         if kind != "conversation" or data.get("change") != "routed":
             return
         arrivals = self.seen.routed[data["conversation_id"]]
@@ -897,19 +894,13 @@ async def main(args: argparse.Namespace) -> None:
         opened_by.setdefault(conversation_id, contact)
     first, every, from_produce, listed, listed_from_produce = [], [], [], [], []
     unseen = Counter()
-    # The hub reads the feed in id order from a cursor: a row the streams never showed
-    # while they showed later ids was not committed yet when the hub read past it (ids are
-    # drawn at insert; a transaction holding a lower one may commit after a higher one's).
-    newest_shown = max(load.seen.delivered, default=0)
-    overtaken = 0
-    for conversation_id, (committed, team, feed_id) in routed.items():
+    for conversation_id, (committed, team, _feed_id) in routed.items():
         contact = opened_by.get(conversation_id)
         if contact is None:  # opened by a warm-up contact or the sweeper
             continue
         arrivals = sorted(load.seen.routed.get(conversation_id, []))
         if not arrivals:
             unseen["no agent in its team" if team not in teams_with_agents else "not shown"] += 1
-            overtaken += newest_shown > feed_id
             continue
         first.append(arrivals[0][0] - committed)
         every += [at - committed for at, _ in arrivals]
@@ -969,8 +960,7 @@ async def main(args: argparse.Namespace) -> None:
     if load.seen.ranks:
         print(f"    a new conversation's position in its queue: median {statistics.median(load.seen.ranks):.0f},"
               f" max {max(load.seen.ranks)} (page 1 shows 50)")
-    print(f"  not shown on any stream: {dict(unseen) or 0} ({overtaken} below a feed id the streams"
-          f" showed); stream reconnects: {load.seen.reconnects}")
+    print(f"  not shown on any stream: {dict(unseen) or 0}; stream reconnects: {load.seen.reconnects}")
     if out_of_order:
         print(f"  feed rows of the run committed after a row with a higher id: {out_of_order['late']}"
               f" of {out_of_order['rows']} (by up to {out_of_order['by_ms'] or 0:.0f} ms)")

@@ -22,6 +22,7 @@ from .contracts import encode
 from .events import Envelope
 from .logging import get_logger
 from .metrics import OUTBOX_BACKLOG, OUTBOX_PUBLISHED
+from .progress import Progress
 
 log = get_logger(__name__)
 
@@ -60,39 +61,6 @@ async def enqueue_many(
         *columns,
         _channel(schema),
     )
-
-
-class Progress:
-    """How far the relay is: the newest outbox id published, and the ids missing below it.
-
-    Ids are taken at insert time and transactions commit in another order: a missing id
-    may belong to a transaction still running (read again on every wake, its rows go out
-    as soon as it commits, not at the next full scan) or to one rolled back (forgotten
-    after `ttl`; the relay's periodic full scan covers anything left behind anyway)."""
-
-    MAX_RUN = 2_000  # a longer run of missing ids (a large rollback) is left to the full scan
-
-    def __init__(self, ttl: float, newest: int = 0) -> None:
-        self.newest = newest  # at start: the newest committed id
-        self._ttl = ttl
-        self._missing: dict[int, float] = {}  # id -> when first missed
-
-    def missing(self, now: float) -> list[int]:
-        """The missing ids still worth reading again."""
-        for i in [i for i, since in self._missing.items() if now - since > self._ttl]:
-            del self._missing[i]
-        return list(self._missing)
-
-    def read(self, ids: Sequence[int], now: float) -> None:
-        """`ids` (ascending) were read to be published."""
-        expected = self.newest + 1
-        for found in ids:
-            self._missing.pop(found, None)
-            if found > expected and found - expected <= self.MAX_RUN:
-                for missing in range(expected, found):
-                    self._missing.setdefault(missing, now)
-            expected = max(expected, found + 1)
-        self.newest = max(self.newest, expected - 1)
 
 
 class OutboxRelay:

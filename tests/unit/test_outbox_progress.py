@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from relais_shared.outbox import Progress
+from relais_shared.progress import Progress
 
 
 def test_ids_skipped_by_a_late_commit_are_read_again_until_they_come():

@@ -2,8 +2,12 @@
 (`router.inbox_feed`, written by triggers in the transaction that changed a conversation)
 into events for the Server-Sent Events streams of the people who may see them.
 
-A NOTIFY only says "something new": the hub reads the feed from its cursor, so nothing is
-missed between two notifications, and a stream resumes from any feed id (Last-Event-ID).
+A NOTIFY only says "something new": the hub reads the feed from where it is, so nothing is
+missed between two notifications. Feed ids are taken at insert and transactions commit in
+another order: the hub reads again the ids missing below the newest it has read (a change
+committed after a later one still goes out), and each event carries a resume point that
+never passes a change still running, so a stream resumed from it (Last-Event-ID) misses
+nothing either.
 A subscriber that cannot keep up is dropped (its browser reconnects and resumes) instead of
 buffering without bound.
 """
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 import uuid
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -21,6 +26,7 @@ from typing import Any
 import asyncpg
 from prometheus_client import Gauge
 from relais_shared.logging import get_logger
+from relais_shared.progress import Progress
 
 from ..domain.access import Principal
 from . import inbox as store
@@ -30,17 +36,20 @@ FEED_CHANNEL = "router_inbox"
 PRESENCE_CHANNEL = "router_presence"
 SUBSCRIBER_BUFFER = 1000
 SAFETY_POLL_S = 5.0  # a lost connection's notifications are caught up this often at worst
+MISSING_TTL_S = 60.0  # a missing feed id is a transaction still running, or a rollback
+STARTUP_LOOKBACK = 2_000  # ids below the head at start that may still be committing
 
 STREAMS = Gauge("relais_router_inbox_streams", "Open Server-Sent Events streams of the inbox")
 
 
 @dataclass(frozen=True)
 class FeedEvent:
-    id: int | None  # None: not resumable (presence)
+    id: int | None  # the feed id; None: not resumable (presence)
     kind: str  # "conversation" | "presence"
     site: str
     team: str
     data: dict[str, Any]
+    resume_id: int | None = None  # Last-Event-ID to resume after it without a loss
 
 
 @dataclass(eq=False)
@@ -59,7 +68,7 @@ class InboxHub:
         self._wake = asyncio.Event()
         self._presence: asyncio.Queue[str] = asyncio.Queue(10_000)
         self._places: OrderedDict[str, tuple[str, str]] = OrderedDict()  # conversation → (site, team)
-        self.cursor = 0
+        self._progress = Progress(MISSING_TTL_S)
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
 
@@ -92,22 +101,25 @@ class InboxHub:
     def streams(self) -> int:
         return len(self._subscribers)
 
+    @property
+    def watermark(self) -> int:
+        """Every feed id up to this one has been handed to the subscribers."""
+        return self._progress.settled()
+
     async def backlog(self, principal: Principal, after_id: int) -> AsyncIterator[FeedEvent]:
-        """What the principal may see of the feed after `after_id`, up to the hub's cursor
-        (a resumed stream's Last-Event-ID)."""
-        upto = self.cursor
+        """What the principal may see of the feed after `after_id` (a resumed stream's
+        Last-Event-ID), up to where the hub is: the subscribers get the rest."""
+        upto, settled = self._progress.newest, self.watermark
         while after_id < upto:
             async with self._pool.acquire() as conn:
-                rows = await store.feed_since(conn, after_id, 500)
-            if not rows:
-                return
+                rows = await store.feed_since(conn, after_id, 500, upto=upto)
             for row in rows:
-                if row["id"] > upto:
-                    return
-                after_id = row["id"]
-                event = _conversation_event(row)
+                event = _conversation_event(row, min(row["id"], settled))
                 if principal.can_see(event.site, event.team):
                     yield event
+            if len(rows) < 500:
+                return
+            after_id = rows[-1]["id"]
 
     async def _run(self) -> None:
         while True:
@@ -126,7 +138,7 @@ class InboxHub:
             await conn.add_listener(FEED_CHANNEL, lambda *_: self._wake.set())
             await conn.add_listener(PRESENCE_CHANNEL, self._on_presence)
             if not self._ready.is_set():
-                self.cursor = await store.feed_head(conn)
+                await self._start_progress(conn)
                 self._ready.set()
             self._wake.set()
             while not conn.is_closed():
@@ -144,12 +156,22 @@ class InboxHub:
             self._presence.put_nowait(payload)
         self._wake.set()
 
+    async def _start_progress(self, conn: asyncpg.Connection) -> None:
+        """Start at the head, minding the ids just below it that are still committing."""
+        head = await store.feed_head(conn)
+        floor = max(0, head - STARTUP_LOOKBACK)
+        self._progress = Progress(MISSING_TTL_S, newest=floor)
+        self._progress.read(await store.feed_ids_since(conn, floor), time.monotonic())
+
     async def _drain(self, conn: asyncpg.Connection) -> None:
         while True:
-            rows = await store.feed_since(conn, self.cursor, 500)
+            now = time.monotonic()
+            rows = await store.feed_since(
+                conn, self._progress.newest, 500, missing=self._progress.missing(now))
+            self._progress.read([row["id"] for row in rows], now)
+            settled = self.watermark
             for row in rows:
-                self.cursor = row["id"]
-                event = _conversation_event(row)
+                event = _conversation_event(row, min(row["id"], settled))
                 self._remember(str(row["conversation_id"]), event.site, event.team)
                 self._deliver(event)
             if len(rows) < 500:
@@ -198,8 +220,8 @@ class InboxHub:
             sub.queue.put_nowait(None)
 
 
-def _conversation_event(row: asyncpg.Record) -> FeedEvent:
+def _conversation_event(row: asyncpg.Record, resume_id: int) -> FeedEvent:
     return FeedEvent(row["id"], "conversation", row["site_id"], row["team"], {
         "conversation_id": str(row["conversation_id"]), "site": row["site_id"],
         "team": row["team"], "version": row["version"], "change": row["change"],
-    })
+    }, resume_id)

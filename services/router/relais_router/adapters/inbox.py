@@ -390,12 +390,23 @@ async def canned_of(conn: asyncpg.Connection, site_id: str, team: str) -> list[a
 # --- feed and housekeeping --------------------------------------------------------------------
 
 
-async def feed_since(conn: asyncpg.Connection, after_id: int, limit: int = 500) -> list[asyncpg.Record]:
+async def feed_since(
+    conn: asyncpg.Connection, after_id: int, limit: int = 500, *,
+    missing: Sequence[int] = (), upto: int | None = None,
+) -> list[asyncpg.Record]:
+    """Feed rows after `after_id` (up to `upto`), and those of the `missing` ids that have
+    committed since, in id order."""
     return await conn.fetch(
         "SELECT id, conversation_id, site_id, team, version, change FROM router.inbox_feed"
-        " WHERE id > $1 ORDER BY id LIMIT $2",
-        after_id, limit,
+        " WHERE (id > $1 AND ($4::bigint IS NULL OR id <= $4)) OR id = ANY($3::bigint[])"
+        " ORDER BY id LIMIT $2",
+        after_id, limit, list(missing), upto,
     )
+
+
+async def feed_ids_since(conn: asyncpg.Connection, after_id: int) -> list[int]:
+    return [r["id"] for r in await conn.fetch(
+        "SELECT id FROM router.inbox_feed WHERE id > $1 ORDER BY id", after_id)]
 
 
 async def feed_head(conn: asyncpg.Connection) -> int:

@@ -21,7 +21,7 @@ HEARTBEAT_S = 15.0
 
 
 def _frame(event: FeedEvent) -> bytes:
-    head = f"id: {event.id}\n" if event.id is not None else ""
+    head = f"id: {event.resume_id}\n" if event.resume_id is not None else ""
     return f"{head}event: {event.kind}\ndata: ".encode() + orjson.dumps(event.data) + b"\n\n"
 
 
@@ -38,10 +38,10 @@ async def stream(
     async def frames() -> AsyncIterator[bytes]:
         try:
             yield b"retry: 2000\n: connected\n\n"
-            sent = after if after is not None else hub.cursor
+            from_backlog: set[int] = set()
             if after is not None:
                 async for event in hub.backlog(actor.principal, after):
-                    sent = event.id or sent
+                    from_backlog.add(event.id or 0)
                     yield _frame(event)
             while True:
                 try:
@@ -49,14 +49,17 @@ async def stream(
                 except TimeoutError:
                     if await request.is_disconnected():
                         return
-                    yield b": ping\n\n"
+                    # Nothing waiting: everything up to the hub's watermark that this
+                    # stream may see was sent, so a resume may start there (an id with
+                    # no data moves the browser's Last-Event-ID and fires no event).
+                    yield f"id: {max(hub.watermark, after or 0)}\n: ping\n\n".encode()
                     continue
                 if event is None:  # dropped: too slow; the browser reconnects and resumes
                     return
-                if event.id is not None:
-                    if event.id <= sent:
-                        continue  # already sent from the backlog
-                    sent = event.id
+                if event.id is not None and (
+                        event.id in from_backlog or (after is not None and event.id <= after)):
+                    from_backlog.discard(event.id)
+                    continue  # already sent (the backlog) or before the resume point
                 yield _frame(event)
         finally:
             hub.unsubscribe(sub)
