@@ -667,27 +667,21 @@ async def statement_times(admin: asyncpg.Connection, limit: int = 14) -> list[as
 async def explain_inbox(conn: asyncpg.Connection, agent: Agent, full: bool) -> list[str]:
     """EXPLAIN ANALYZE of the queue page's and the conversation view's statements (the
     adapters' own SQL text) on the seeded data."""
-    from relais_router.adapters.inbox import _FILTERS, _LOCKED, _QUEUE_ITEM
+    from relais_router.adapters.inbox import _LOCKED, queue_sql
     from relais_router.adapters.views import _CONVERSATION
 
     conversation = await conn.fetchval(
         "SELECT id FROM router.conversations WHERE status = 'open' AND team = $1"
         " ORDER BY urgent DESC, priority, due_at LIMIT 1", agent.team)
-    where = "c.site_id = $1 AND c.team = $2 AND c.status = 'open'"
-    order = " ORDER BY c.urgent DESC, c.priority, c.due_at NULLS LAST, c.created_at"
+    total, page = queue_sql(())
+    mine_total, _ = queue_sql(("mine",))
+    _, unassigned = queue_sql(("unassigned",))
     statements = [
-        ("queue total", f"SELECT count(*) FROM router.conversations c WHERE {where}",
-         [SITE, agent.team]),
-        ("queue page 1", f"{_QUEUE_ITEM} WHERE {where}{order} LIMIT 50 OFFSET 0",
-         [SITE, agent.team]),
-        ("queue page at offset 2500", f"{_QUEUE_ITEM} WHERE {where}{order} LIMIT 50 OFFSET 2500",
-         [SITE, agent.team]),
-        ("queue total, filter=mine",
-         f"SELECT count(*) FROM router.conversations c WHERE {where} AND {_FILTERS['mine']}",
-         [SITE, agent.team, agent.user_id]),
-        ("queue page, filter=unassigned",
-         f"{_QUEUE_ITEM} WHERE {where} AND {_FILTERS['unassigned']}{order} LIMIT 50",
-         [SITE, agent.team]),
+        ("queue total", total, [SITE, agent.team]),
+        ("queue page 1", page, [SITE, agent.team, 50, 0]),
+        ("queue page at offset 2500", page, [SITE, agent.team, 50, 2500]),
+        ("queue total, filter=mine", mine_total, [SITE, agent.team, agent.user_id]),
+        ("queue page, filter=unassigned", unassigned, [SITE, agent.team, 50, 0]),
         ("view: conversation", _CONVERSATION + " WHERE c.id = $1", [conversation]),
         ("view: inbox state", _LOCKED, [conversation]),
         ("view: messages", ("SELECT id, direction, channel, kind, contact_id, notification_id,"

@@ -191,7 +191,10 @@ async def set_presence(conn: asyncpg.Connection, user_id: uuid.UUID, presence: s
 
 # --- queues --------------------------------------------------------------------------------
 
-_QUEUE_ITEM = """
+def _queue_items(conversations: str) -> str:
+    """The queue item columns over `conversations` (a table or a subquery aliased c): the
+    joins and the last inbound message are read only for the rows it yields."""
+    return f"""
     SELECT c.id, c.reference, c.site_id, c.team, c.status, c.priority, c.urgent,
            c.needs_triage, c.version, c.due_at, c.last_inbound_at, c.created_at,
            c.waiting_on_patient, c.snoozed_until, c.sla_paused_at, c.first_response_at,
@@ -202,10 +205,13 @@ _QUEUE_ITEM = """
            (SELECT json_build_object('channel', m.channel, 'text', left(m.body, 140))
             FROM router.messages m WHERE m.conversation_id = c.id AND m.direction = 'in'
             ORDER BY m.created_at DESC LIMIT 1) AS last_inbound
-    FROM router.conversations c
+    FROM {conversations} c
     JOIN router.correspondents k ON k.id = c.correspondent_id
     LEFT JOIN router.users u ON u.id = c.assignee
 """
+
+
+_QUEUE_ORDER = "c.urgent DESC, c.priority, c.due_at NULLS LAST, c.created_at"
 
 _FILTERS = {
     "urgent": "c.urgent",
@@ -239,24 +245,28 @@ def queue_item(r: asyncpg.Record) -> dict[str, Any]:
     }
 
 
+def queue_sql(filters: Sequence[str]) -> tuple[str, str]:
+    """(count, page) statements of a team's open queue: $1 site, $2 team, $3 the caller when
+    filtering on "mine", then LIMIT and OFFSET. The page is cut from the conversations alone,
+    then joined, so a deep page costs what a first one does."""
+    where = " AND ".join(["c.site_id = $1", "c.team = $2", "c.status = 'open'",
+                          *(_FILTERS[f] for f in filters)])
+    n = 3 if "mine" in filters else 2
+    page = (f"(SELECT * FROM router.conversations c WHERE {where}"
+            f" ORDER BY {_QUEUE_ORDER} LIMIT ${n + 1} OFFSET ${n + 2})")
+    return (f"SELECT count(*) FROM router.conversations c WHERE {where}",
+            f"{_queue_items(page)} ORDER BY {_QUEUE_ORDER}")
+
+
 async def queue(
     conn: asyncpg.Connection, site_id: str, team: str, filters: Sequence[str],
     user_id: uuid.UUID, limit: int, offset: int,
 ) -> tuple[list[dict[str, Any]], int]:
     """A team's open conversations: urgent first, then priority, then due time."""
-    where = " AND ".join(["c.site_id = $1", "c.team = $2", "c.status = 'open'",
-                          *(_FILTERS[f] for f in filters)])
-    uses_me = "mine" in filters
-    params: list[Any] = [site_id, team, user_id] if uses_me else [site_id, team]
-    total = await conn.fetchval(f"SELECT count(*) FROM router.conversations c WHERE {where}",
-                                *params)
-    n = len(params)
-    rows = await conn.fetch(
-        f"{_QUEUE_ITEM} WHERE {where}"
-        f" ORDER BY c.urgent DESC, c.priority, c.due_at NULLS LAST, c.created_at"
-        f" LIMIT ${n + 1} OFFSET ${n + 2}",
-        *params, limit, offset,
-    )
+    count_sql, page_sql = queue_sql(filters)
+    params: list[Any] = [site_id, team, user_id] if "mine" in filters else [site_id, team]
+    total = await conn.fetchval(count_sql, *params)
+    rows = await conn.fetch(page_sql, *params, limit, offset)
     return [queue_item(r) for r in rows], total
 
 
@@ -339,7 +349,7 @@ async def search(
         return []
     clause, scope_params = scope.sql("c.site_id", "c.team", len(params) + 1)
     rows = await conn.fetch(
-        f"{_QUEUE_ITEM} WHERE ({' OR '.join(conditions)}) AND {clause}"
+        f"{_queue_items('router.conversations')} WHERE ({' OR '.join(conditions)}) AND {clause}"
         f" ORDER BY c.created_at DESC LIMIT {int(limit)}",
         *params, *scope_params,
     )
