@@ -252,6 +252,24 @@ async def test_every_read_and_write_is_audited_with_the_person_and_where_from(te
     assert (await a.client.get("/v1/audit")).status_code == 404  # agents do not read it
 
 
+async def test_behind_a_trusted_proxy_the_audit_names_the_client_not_the_proxy(
+        team_agents, runtime, db):
+    conv, _ = team_agents
+    app = app_for(runtime)
+    app.state.settings = runtime.settings.model_copy(
+        update={"auth_trusted_proxies": ("127.0.0.1/32",)})
+    agent = await add_agent(db, app, unique_name("agent.p"), "agent", "demo", [conv["team"]])
+    try:
+        answer = await agent.client.get(f"/v1/conversations/{conv['id']}",
+                                        headers={"X-Forwarded-For": "198.51.100.7"})
+        assert answer.status_code == 200
+    finally:
+        await agent.client.aclose()
+    details = await db.fetchval("SELECT details FROM router.audit_log WHERE actor = $1"
+                                " AND action = 'conversation.read'", agent.username)
+    assert orjson.loads(details)["ip"] == "198.51.100.7"
+
+
 async def test_a_lead_assigns_only_to_a_present_agent_with_room(team_agents, db):
     conv, agents = team_agents
     lead, a = agents["lead"].client, agents["a"]

@@ -13,13 +13,13 @@ from relais_shared.http import Problem
 from ..commands import Actor, InboxContext
 from ..domain.access import Principal
 from ..domain.inbox import InboxError
-from .auth import require_principal
+from .auth import client_ip, require_principal
 
 
 async def current_actor(
     request: Request, principal: Annotated[Principal, Depends(require_principal)]
 ) -> Actor:
-    return Actor(principal, request.client.host if request.client else None)
+    return Actor(principal, client_ip(request))
 
 
 CurrentActor = Annotated[Actor, Depends(current_actor)]
