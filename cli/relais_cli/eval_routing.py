@@ -29,6 +29,8 @@ from relais_router.domain.routing import (
 _REPO_DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
 EVAL_SET = "routing_eval.jsonl"
 CRITICAL_LIST = "red_flags_critical.jsonl"
+TRIAGE_SET = "triage"  # the clinical evaluation set: triage/dev/*.jsonl, triage/holdout/*.jsonl
+TRIAGE_PARTS = ("dev", "holdout")
 _SHORT = {"accueil": "acc", "rendez-vous": "rdv", "ordonnances": "ord", "resultats": "res",
           "facturation": "fac", "soins": "soi", "relations-patients": "rel"}
 
@@ -46,6 +48,12 @@ class Case:
     body: str | None
     team: str
     urgent: bool
+    # the clinical set's labels (absent elsewhere)
+    category: str | None = None  # the clinical category of an urgent case
+    negative: str | None = None  # the kind of hard non-urgent case
+    form: str | None = None  # sms, chat, email, email_quoted, reply_to_automated, voicemail
+    phrasing: str | None = None  # named, lay, observer
+    lang: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,10 +66,19 @@ class Outcome:
         return self.decision.team == self.case.team
 
 
+def _data_dir() -> Path:
+    return _REPO_DATA if _REPO_DATA.is_dir() else Path.cwd() / "tests" / "data"
+
+
 def default_case_files() -> list[Path]:
     """The committed evaluation set and critical red-flag list."""
-    base = _REPO_DATA if _REPO_DATA.is_dir() else Path.cwd() / "tests" / "data"
-    return [base / EVAL_SET, base / CRITICAL_LIST]
+    return [_data_dir() / EVAL_SET, _data_dir() / CRITICAL_LIST]
+
+
+def triage_case_files(part: str) -> list[Path]:
+    """The clinical evaluation set's files: its development part, its held-out part, or both."""
+    parts = TRIAGE_PARTS if part == "all" else (part,)
+    return sorted(p for name in parts for p in (_data_dir() / TRIAGE_SET / name).glob("*.jsonl"))
 
 
 def load_cases(path: Path) -> list[Case]:
@@ -83,7 +100,9 @@ def load_cases(path: Path) -> list[Case]:
         cases.append(Case(
             file=str(path), index=index, channel=str(row.get("channel") or "other"),
             subject=row.get("subject"), body=row.get("body"), team=str(row["team"]),
-            urgent=_as_bool(row["urgent"]),
+            urgent=_as_bool(row["urgent"]), category=row.get("category"),
+            negative=row.get("negative"), form=row.get("form"), phrasing=row.get("phrasing"),
+            lang=row.get("lang"),
         ))
     return cases
 
@@ -181,12 +200,51 @@ def _print_table(outcomes: list[Outcome], files: list[Path], default: bool, show
     print(file=out)
 
 
+def _recall_rows(outcomes: list[Outcome], key: str, out: TextIO) -> None:
+    """Urgent recall grouped by one label; missed cases the safety net sent to human
+    triage are counted apart (they wait minutes, not hours, and got the emergency numbers)."""
+    urgent = [o for o in outcomes if o.case.urgent]
+    groups = sorted({getattr(o.case, key) or "-" for o in urgent})
+    print(f"{key:<28}{'n':>5}{'urgent':>8}{'recall':>8}{'triage':>8}{'missed':>8}", file=out)
+    for group in groups:
+        rows = [o for o in urgent if (getattr(o.case, key) or "-") == group]
+        caught = sum(o.decision.urgent for o in rows)
+        triaged = sum(not o.decision.urgent and o.decision.needs_triage for o in rows)
+        print(f"{group:<28}{len(rows):>5}{caught:>8}{caught / len(rows):>8.3f}{triaged:>8}"
+              f"{len(rows) - caught - triaged:>8}", file=out)
+    print(file=out)
+
+
+def _print_triage(outcomes: list[Outcome], out: TextIO) -> None:
+    """The clinical set's figures: recall per category, form, phrasing and language; false
+    urgent per kind of hard non-urgent case."""
+    for key in ("category", "form", "phrasing", "lang"):
+        _recall_rows(outcomes, key, out)
+    calm = [o for o in outcomes if not o.case.urgent]
+    print(f"{'negative':<28}{'n':>5}{'urgent':>8}{'false':>8}{'triage':>8}", file=out)
+    for kind in sorted({o.case.negative or "-" for o in calm}):
+        rows = [o for o in calm if (o.case.negative or "-") == kind]
+        wrong = sum(o.decision.urgent for o in rows)
+        triaged = sum(o.decision.needs_triage for o in rows)
+        print(f"{kind:<28}{len(rows):>5}{wrong:>8}{wrong / len(rows):>8.3f}{triaged:>8}",
+              file=out)
+    print(file=out)
+
+
 def run(case_files: list[str] | None, as_json: bool, show_errors: bool = False,
-        out: TextIO | None = None) -> int:
+        out: TextIO | None = None, triage: str | None = None) -> int:
     """Evaluate, print the table (or JSON) on `out`; 0 when done, 2 for unreadable cases."""
     out = out or sys.stdout
-    default = not case_files
-    files = [Path(p) for p in case_files] if case_files else default_case_files()
+    default = not case_files and not triage
+    if triage and show_errors and triage != "dev":
+        print("eval-routing: the held-out part is reported as figures only, never case by case",
+              file=sys.stderr)
+        return 2
+    files = ([Path(p) for p in case_files] if case_files else
+             triage_case_files(triage) if triage else default_case_files())
+    if not files:
+        print("eval-routing: no cases files", file=sys.stderr)
+        return 2
     try:
         cases = [case for path in files for case in load_cases(path)]
     except CasesError as exc:
@@ -214,5 +272,7 @@ def run(case_files: list[str] | None, as_json: bool, show_errors: bool = False,
         print(json.dumps(document, ensure_ascii=False), file=out)
         return 0
     _print_table(outcomes, files, default, show_errors, out)
+    if any(o.case.category for o in outcomes):
+        _print_triage(outcomes, out)
     print(_summary_line(summary), file=out)
     return 0

@@ -169,7 +169,7 @@ def _cmd_topics_create(args: argparse.Namespace) -> int:
 def _cmd_eval_routing(args: argparse.Namespace) -> int:
     from . import eval_routing
 
-    return eval_routing.run(args.cases, args.json, args.errors)
+    return eval_routing.run(args.cases, args.json, args.errors, triage=args.triage)
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
@@ -262,6 +262,10 @@ def build_parser() -> argparse.ArgumentParser:
                                  "repeatable; default: tests/data evaluation set + critical list")
     evaluation.add_argument("--json", action="store_true", help="machine-readable output")
     evaluation.add_argument("--errors", action="store_true", help="list misrouted cases")
+    evaluation.add_argument("--triage", choices=("dev", "holdout", "all"),
+                            help="the clinical evaluation set (tests/data/triage): recall per "
+                                 "category, form, phrasing and language; the held-out part "
+                                 "prints figures only")
     evaluation.set_defaults(func=_cmd_eval_routing)
     return parser
 

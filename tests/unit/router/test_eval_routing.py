@@ -137,3 +137,46 @@ def test_the_data_files_are_well_formed():
             assert row["channel"] in ("sms", "email", "voice", "chat", "other")
             assert row["team"] in eval_routing.TEAMS
             assert isinstance(row["urgent"], bool)
+
+
+def _triage_rows(part):
+    return [json.loads(line) for path in eval_routing.triage_case_files(part)
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def test_the_clinical_set_has_the_breadth_the_triage_is_judged_on():
+    rows = _triage_rows("all")
+    urgent = [r for r in rows if r["urgent"]]
+    calm = [r for r in rows if not r["urgent"]]
+    assert len(urgent) >= 400 and len(calm) >= 400
+    assert len({r["category"] for r in urgent}) >= 20
+    assert all(r["team"] == "soins" and r["category"] for r in urgent)
+    assert {r["lang"] for r in urgent} >= {"fr", "en"}
+    indirect = sum(r["phrasing"] in ("lay", "observer") for r in urgent)
+    assert indirect >= len(urgent) / 4
+    assert sum(r["form"] == "voicemail" for r in urgent) >= len(urgent) / 5
+    assert {r["negative"] for r in calm} >= {"negation", "past_history", "hypothetical",
+                                             "relative_past_event", "paperwork_urgent",
+                                             "worried_stable"}
+    assert len({r["id"] for r in rows}) == len(rows)
+    for r in rows:
+        assert r["channel"] in ("sms", "email", "voice", "chat")
+        assert r["team"] in eval_routing.TEAMS
+        assert (r["form"] == "voicemail") == (r["channel"] == "voice")
+
+
+def test_a_third_of_the_clinical_set_is_held_out_in_every_category():
+    dev, held = _triage_rows("dev"), _triage_rows("holdout")
+    assert abs(len(held) / (len(dev) + len(held)) - 1 / 3) < 0.02
+    for category in {r["category"] for r in dev if r["urgent"]}:
+        assert any(r["category"] == category for r in held)
+
+
+def test_eval_routing_prints_recall_per_category_and_keeps_the_holdout_to_figures(capsys):
+    assert main(["eval-routing", "--triage", "dev"]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^stroke_befast\s+\d+\s+\d+\s+\d\.\d{3}", out, re.M)
+    assert re.search(r"^voicemail\s+\d+", out, re.M) and re.search(r"^observer\s+\d+", out, re.M)
+    assert SUMMARY.match(out.strip().splitlines()[-1])
+    assert main(["eval-routing", "--triage", "holdout", "--errors"]) == 2
+    assert "figures only" in capsys.readouterr().err
