@@ -32,5 +32,5 @@ class RouterSettings(RelaisSettings):
     auth_trusted_proxies: tuple[str, ...] = ()  # CIDRs, JSON in the environment
     auth_totp_issuer: str = "Relais"
 
-    def secret_fields(self) -> tuple[str, ...]:
-        return ("admin_token",)
+    # admin_token is not a production secret: production refuses the static token outright
+    # (api.auth), whatever its value, so it need not be set there.
