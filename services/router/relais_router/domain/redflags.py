@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from .lexicon.common_words import COMMON_WORDS
 from .lexicon.real_words import REAL_WORDS
-from .lexicon.red_flags import (
+from .lexicon.triage import (
     ADMIN_WORDS,
     COMBINATIONS,
     CONCEPTS,
