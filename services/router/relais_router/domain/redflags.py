@@ -203,6 +203,8 @@ def _token_matches(tokens: list[Token]) -> list[frozenset[str]]:
             age = _age_in_days(tokens, index)
             if age is not None:
                 found.add("#infant_age" if age < 90 else "#older_age")
+                if age >= 75 * 365:
+                    found.add("#elderly_age")
         matches.append(frozenset(found))
     return matches
 

@@ -116,6 +116,54 @@ def strip_quoted_and_signature(text: str) -> str:
 # --- tokens ---------------------------------------------------------------------------
 
 
+_UNITS = {
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9,
+    "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16,
+    "two": 2, "three": 3, "four": 4, "five": 5, "seven": 7, "eight": 8, "nine": 9,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "ten": 10,
+}
+_TENS = {
+    "dix": 10, "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50,
+    "soixante": 60, "twenty": 20, "thirty": 30, "forty": 40, "fourty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}
+_HUNDRED = ("cent", "cents", "hundred")
+_ONE = ("un", "une", "one")
+
+
+def _number_at(words: list[str], i: int) -> tuple[int, int] | None:
+    """(value, words used) of a number written in words from words[i] — "soixante dix neuf",
+    "quatre vingt sept", "seventy nine", "trente et un" — as voicemail transcripts give
+    ages, durations and doses; None unless it starts with a number word (a lone "un" is
+    an article)."""
+    current = 0
+    j = i
+    while j < len(words):
+        word = words[j]
+        if word in _UNITS or word in _TENS:
+            value = _UNITS.get(word) or _TENS[word]
+            if word.startswith("vingt") and current == 4:
+                current *= 20  # quatre vingt
+            else:
+                current += value
+        elif word in _HUNDRED:
+            current = (current or 1) * 100
+        elif word in _ONE and (j == i and j + 1 < len(words) and words[j + 1] in _HUNDRED
+                               or j > i and words[j - 1] == "et"):
+            current += 1
+        elif word in ("et", "and") and j > i and j + 1 < len(words) and (
+                words[j + 1] in _ONE or words[j + 1] == "onze" or words[j + 1] in _UNITS
+                and words[j - 1] in _HUNDRED):
+            pass
+        else:
+            break
+        j += 1
+    if j == i:
+        return None
+    return current, j - i
+
+
 def _expand(raw_words: list[str]) -> list[tuple[str, str]]:
     """(normalised, raw) words after SMS shorthand, contractions and number words."""
     folded = [_NON_WORD.sub("", _ascii(w)) for w in raw_words]
@@ -140,6 +188,11 @@ def _expand(raw_words: list[str]) -> list[tuple[str, str]]:
             i += 1
             continue
         expansion = EXPANSIONS.get(word)
+        number = _number_at(folded, i) if expansion is None else None
+        if number is not None and (number[1] > 1 or word not in NUMBER_WORDS):
+            out.append((str(number[0]), raw))
+            i += number[1]
+            continue
         if expansion is not None:
             out.extend((part, raw) for part in expansion.split())
         elif word in NUMBER_WORDS:

@@ -106,4 +106,20 @@ CONCEPTS: dict[str, tuple[tuple[str, int] | tuple[str, int, str], ...]] = {
         (("fils|fille|enfant|enfants|bebe|bb|petit|petite|garcon|son|daughter|child|kid|kids|"
          "toddler|baby|boy|girl|nourrisson*|niece|neveu|nephew"), 0),
     ),
+    # Risk contexts that upgrade a sign (MTS and NICE discriminators): an anticoagulant, a
+    # diabetes, old age (75 and over), a sign that will not stop or lasts.
+    "anticoagulant": (
+        (("anticoag*|kardegic|aspirine|xarelto|eliquis|apixaban|rivaroxaban|previscan|"
+          "fluindione|coumadine|warfarin*|sintrom|pradaxa|dabigatran|heparine|lovenox|"
+          "fluidifiant*|thinner|thinners|clopidogrel|plavix"), 0),
+    ),
+    "diabetic": (("diabet*|insuline|insulin|glycemie*|glucose|sucre", 0),),
+    "elderly": (("#elderly_age", 0), ("personne|dame|monsieur agee|age", 1),
+                ("grand mere|pere|parents", 1),
+                ("elderly|grandma|grandpa|grandmother|grandfather|granny|mamie|papi|papy", 0)),
+    "persisting": (
+        ("arrete|arreter|arrive|stop|stops|stopping pas|plus|not|won|wont|doesn|isn|t", 2),
+        ("depuis|since|for|pendant #num minutes|min|mn|heure|heures|h|hours|hour|hrs", 2),
+        ("won|wont|doesn|isn|not|will stop|stopping", 2),
+    ),
 }
