@@ -271,7 +271,8 @@ async def _thread_contact(
         out.add(topics.CONVERSATION_EVENTS, conv_key, _conversation_event(
             conv_key, kind, contact, decision, explanation,
             plan.routed_details() if kind == "routed" else None))
-    kinds = ("emergency_guidance",) if decision.urgent else ()
+    # A current red flag, or risk a person must still triage: the numbers at once.
+    kinds = ("emergency_guidance",) if decision.emergency_numbers else ()
     await _request_notices(conn, site, conv_key, contact, thread.address, decision, reference,
                            eta, lang, out, kinds=(*kinds, ACK_KIND.get(contact.kind, "ack")),
                            eta_params=plan.ack_eta_params, thread_ids=thread_ids)
@@ -318,7 +319,7 @@ async def _weigh_follow_up(
         conv_key, "routed", contact, escalated, why,
         {"reason": why["reason"], "from_team": current["team"],
          **(plan.routed_details() if plan else {})}))
-    if escalated.urgent:
+    if escalated.emergency_numbers:
         await _request_notices(conn, site, conv_key, contact, address, escalated, reference,
                                None, lang, out, kinds=("emergency_guidance",))
     if plan is not None and plan.escalation is not None:
@@ -490,10 +491,7 @@ async def _request_notices(
                 "clinic": site.clinic_name or site.name,
                 **({"sms_from": site.sms_from} if site.sms_from else {}),
                 **((eta_params or {}) if kind != "emergency_guidance" else {}),
-                "suicidal": any(
-                    f.get("category") == "suicidal"
-                    for f in decision.explanation.get("red_flags", [])
-                ),
+                "suicidal": decision.suicidal,
             },
             eta=eta,
             priority=decision.priority,  # type: ignore[arg-type]

@@ -163,6 +163,30 @@ async def test_red_flag_contact_is_p1_for_soins_with_emergency_guidance(router, 
         await conn.close()
 
 
+async def test_unsettled_risk_is_p2_triage_and_the_patient_gets_the_numbers_at_once(
+        router, producer):
+    phone = unique_phone()
+    env = contact_envelope(phone, "je respire vite et bizarrement depuis ce matin")
+    await producer.send_and_wait(topics.CONTACT_RECEIVED, encode(env), key=phone.encode())
+    conn = await asyncpg.connect(router.settings.database_url)
+    try:
+        await eventually(
+            "SELECT count(*) FROM router.messages m JOIN router.conversations c ON c.id = m.conversation_id"
+            " JOIN router.correspondents k ON k.id = c.correspondent_id WHERE k.address = $1",
+            conn, phone, expected=3,
+        )
+        row = await conn.fetchrow(
+            "SELECT c.priority, c.urgent, c.needs_triage, array_agg(m.kind ORDER BY m.kind) AS kinds"
+            " FROM router.conversations c JOIN router.correspondents k ON k.id = c.correspondent_id"
+            " JOIN router.messages m ON m.conversation_id = c.id WHERE k.address = $1"
+            " GROUP BY c.id", phone,
+        )
+        assert (row["priority"], row["urgent"], row["needs_triage"]) == ("P2", False, True)
+        assert row["kinds"] == ["ack", "emergency_guidance", "message"]
+    finally:
+        await conn.close()
+
+
 async def test_poison_event_goes_to_the_dlq_with_its_reason_and_the_partition_keeps_flowing(
     router, producer, kafka_bootstrap
 ):

@@ -241,3 +241,16 @@ def test_the_intent_intake_resolved_from_its_menu_wins_over_re_reading_the_digit
                      metadata={"ivr_digit": "1", "intent": "ordonnances"})
     assert decision.team == "ordonnances"
     assert decision.explanation["intent"]["source"] == "intent"
+
+
+def test_the_safety_net_gives_the_emergency_numbers_at_once_for_unsettled_risk():
+    unsettled = route("je respire vite et bizarrement depuis ce matin")
+    assert unsettled.needs_triage and unsettled.priority == "P2" and not unsettled.urgent
+    assert unsettled.emergency_numbers[:2] == ("15", "112")
+    assert unsettled.explanation["emergency"]["numbers"][:2] == ["15", "112"]
+    what_if = route("que faire s'il refait une convulsion ?")
+    assert what_if.needs_triage and what_if.emergency_numbers
+    negated = route("Pas de douleur thoracique, je voudrais juste renouveler mon traitement")
+    assert negated.needs_triage and negated.emergency_numbers == ()
+    calm = route("Je voudrais renouveler mon ordonnance")
+    assert calm.emergency_numbers == ()

@@ -110,8 +110,21 @@ class RedFlagReport:
         return tuple(dict.fromkeys(h.category for h in self.urgent_hits))
 
     @property
+    def guidance_hits(self) -> tuple[RedFlagHit, ...]:
+        """Hits the patient is given the emergency numbers for at once: the urgent ones, else
+        the safety net's — a sign a person must still triage that may be happening (an
+        ambiguous sign, a what-if); a negated one is not."""
+        if self.urgent:
+            return self.urgent_hits
+        return tuple(h for h in self.triage_hits if h.status in (CURRENT, HYPOTHETICAL))
+
+    @property
+    def risk_categories(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(h.category for h in self.guidance_hits))
+
+    @property
     def suicidal(self) -> bool:
-        return SUICIDAL in self.categories
+        return SUICIDAL in self.risk_categories
 
     @property
     def emergency_numbers(self) -> tuple[str, ...]:

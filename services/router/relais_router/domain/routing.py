@@ -155,13 +155,20 @@ def route_contact(contact: RoutingInput, classifier: Classifier | None = None,
     confident = confidence >= threshold
     if report.needs_triage or quoted_risk:
         # Risky words that are negated, hypothetical or ambiguous: a person looks soon.
+        # The safety net: for a sign that may be happening the patient gets the emergency
+        # numbers at once, day or night (not for a negated one, nor one only quoted).
         chosen = team if confident else CLINICAL_TRIAGE_TEAM
+        numbers = report.emergency_numbers if report.guidance_hits else ()
         return RoutingDecision(
             team=chosen, priority=PRIORITY_TRIAGE, urgent=False, needs_triage=True,
             confidence=confidence,
             explanation={"rule": "red_flag_triage", "best_candidate": team,
                          "confidence": confidence, "intent": intent_info,
-                         "alternatives": alternatives, **common},
+                         "alternatives": alternatives,
+                         **({"emergency": {"numbers": list(numbers), "suicidal": report.suicidal}}
+                            if numbers else {}),
+                         **common},
+            red_flag_categories=report.risk_categories, emergency_numbers=numbers,
         )
     if not confident:
         return RoutingDecision(
