@@ -144,7 +144,13 @@ def test_hits_carry_the_patients_words_as_evidence():
     hit = report.urgent_hits[0]
     assert hit.evidence == "mal ptrine"
     assert hit.as_dict() == {"category": "chest_pain", "level": "urgent", "status": "current",
-                             "evidence": "mal ptrine"}
+                             "evidence": "mal ptrine", "discriminator": "sign"}
+
+
+def test_a_combination_says_which_concepts_it_joined():
+    report = detect_red_flags("enceinte de 3 mois et je saigne beaucoup")
+    hit = next(h for h in report.urgent_hits if "+" in h.discriminator)
+    assert "pregnancy" in hit.discriminator.split(" + ")
 
 
 def test_ambiguous_signs_ask_for_triage():

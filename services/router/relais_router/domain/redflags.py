@@ -62,6 +62,8 @@ class RedFlagHit:
     level: str  # "urgent" | "ambiguous"
     status: str  # "current" | "negated" | "hypothetical" | "historical"
     evidence: str  # the patient's words, as written
+    # what settled it: "sign", "named condition", or the concepts a combination joined
+    discriminator: str = ""
 
     @property
     def makes_urgent(self) -> bool:
@@ -78,7 +80,7 @@ class RedFlagHit:
 
     def as_dict(self) -> dict[str, str]:
         return {"category": self.category, "level": self.level, "status": self.status,
-                "evidence": self.evidence}
+                "evidence": self.evidence, "discriminator": self.discriminator}
 
 
 @dataclass(frozen=True)
@@ -420,7 +422,8 @@ def red_flags_in(tokens: list[Token]) -> RedFlagReport:
         hits.setdefault((hit.category, hit.level, hit.status), hit)
 
     for rule, status, evidence in _find(_RULES, tokens, matches, message_words):
-        add(RedFlagHit(rule.category, rule.level, status, evidence))
+        add(RedFlagHit(rule.category, rule.level, status, evidence,
+                       "named condition" if rule.kind == DIAGNOSIS else "sign"))
 
     concept_hits: dict[str, list[tuple[str, str]]] = {}
     for name, group in _CONCEPTS.items():
@@ -435,7 +438,8 @@ def red_flags_in(tokens: list[Token]) -> RedFlagReport:
         best = [min(concept_hits[c], key=lambda hit: _STATUS_RANK[hit[0]]) for c in combo.concepts]
         status = max((s for s, _ in best), key=lambda s: _STATUS_RANK[s])
         evidence = " + ".join(e for _, e in best)
-        add(RedFlagHit(combo.category, combo.level, status, evidence[:120]))
+        add(RedFlagHit(combo.category, combo.level, status, evidence[:120],
+                       " + ".join(combo.concepts)))
     ordered = sorted(hits.values(), key=lambda h: (not h.makes_urgent, not h.needs_triage,
                                                     h.level != URGENT))
     return RedFlagReport(tuple(ordered))
