@@ -222,3 +222,28 @@ def test_adding_a_red_flag_phrase_is_never_silently_not_urgent(benign, phrase, b
     assert decision.team in TEAMS
     assert decision.urgent or decision.needs_triage
     assert decision.priority in ("P1", "P2")
+
+
+@pytest.mark.parametrize("text, fact", [
+    ("notre fils Elias (9 semaines) a de la fièvre", "#infant_age"),
+    ("Ma mère, 79 ans, est diabétique", "#elderly_age"),
+    ("My father (76, on apixaban) knocked his head", "#elderly_age"),
+    ("ma grand-mère, 86, est tombée", "#elderly_age"),
+    ("mon père a quatre vingt sept ans", "#elderly_age"),
+    ("my mum she's seventy nine", "#elderly_age"),
+])
+def test_ages_as_relatives_give_them(text, fact):
+    from relais_router.domain.redflags import _token_matches
+    from relais_router.domain.text import tokenize
+
+    assert any(fact in found for found in _token_matches(tokenize(text)))
+
+
+@pytest.mark.parametrize("text", ["mon bebe a 39 de fievre", "le 12 décembre à 10 h",
+                                  "il a pris 3 comprimés"])
+def test_numbers_that_are_no_age(text):
+    from relais_router.domain.redflags import _token_matches
+    from relais_router.domain.text import tokenize
+
+    assert not any("#older_age" in found or "#elderly_age" in found
+                   for found in _token_matches(tokenize(text)))

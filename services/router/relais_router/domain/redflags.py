@@ -172,6 +172,11 @@ _PERSON_WORDS = frozenset({
     "ne", "nee", "baby", "son", "daughter", "child", "infant", "boy", "girl", "neveu",
     "niece", "age", "agee", "ages", "jumeaux", "jumelles", "twins", "loulou", "puce",
     "bout", "chou", "newborn", "moi",
+    # kin, whose age a relative gives: "ma mère, 79 ans", "my dad, 81"
+    "mere", "pere", "mari", "femme", "epoux", "epouse", "frere", "soeur", "oncle", "tante",
+    "mother", "father", "mum", "mom", "dad", "husband", "wife", "brother", "sister",
+    "grandmother", "grandfather", "grandma", "grandpa", "mamie", "papi", "papy", "voisin",
+    "voisine", "neighbour", "neighbor", "patient", "patiente", "residente", "resident",
 })
 _PREGNANCY_WORDS = frozenset({"enceinte", "grossesse", "pregnant", "amenorrhee", "sa",
                               "gestation"})
@@ -180,19 +185,25 @@ _PREGNANCY_WORDS = frozenset({"enceinte", "grossesse", "pregnant", "amenorrhee",
 def _age_in_days(tokens: list[Token], index: int) -> int | None:
     """Days when tokens[index] is a number stated as someone's age ("bébé de 3 semaines")."""
     number = tokens[index].norm
-    if not number.isdigit() or index + 1 >= len(tokens):
+    if not number.isdigit():
         return None
-    unit = tokens[index + 1].norm
+    unit = tokens[index + 1].norm if index + 1 < len(tokens) else ""
     if unit not in _AGE_UNITS_DAYS:
-        return None
+        return _years_without_unit(tokens, index)
     after = [t.norm for t in tokens[index + 2:index + 4]]
     if after and after[0] in _PREGNANCY_WORDS or after[:2] in (["de", "grossesse"], ["d", "amenorrhee"]):
         return None
     before = [t.norm for t in tokens[max(0, index - 3):index]]
-    prev = before[-1] if before else ""
     days = int(number) * _AGE_UNITS_DAYS[unit]
     if after and after[0] == "old":
         return days
+    clause = tokens[index].clause
+    if (index == 0 or tokens[index - 1].clause != clause) and (
+            index + 2 >= len(tokens) or tokens[index + 2].clause != clause):
+        return days  # a clause of its own: "notre fils Elias (9 semaines)"
+    if before and before[-1] == ",":
+        before = before[:-1]  # "ma mère, 79 ans"
+    prev = before[-1] if before else ""
     if prev in ("de", "d") and len(before) >= 2 and before[-2] in _PERSON_WORDS:
         return days
     if prev in ("a", "has", "is", "fait") and len(before) >= 2 and (
@@ -205,6 +216,34 @@ def _age_in_days(tokens: list[Token], index: int) -> int | None:
     if prev in _PERSON_WORDS and prev not in ("ne", "nee"):
         return days
     return None
+
+
+_KIN_AGE_LEADS = frozenset({"is", "aged", "age", "agee", "de", "d", "a", ","})
+
+
+def _years_without_unit(tokens: list[Token], index: int) -> int | None:
+    """Days for a bare number a relative gives as an age: "my father (76, on apixaban)",
+    "my mum is 72", "ma grand-mère, 86" — right after a kin word, or after it and "is",
+    "âgée de", a comma; 1 to 110 years, and not followed by a measure."""
+    years = int(tokens[index].norm)
+    if not 1 <= years <= 110:
+        return None
+    nxt = tokens[index + 1].norm if index + 1 < len(tokens) else ""
+    if nxt and (nxt.isdigit() or nxt in _MEASURES):
+        return None
+    before = [t.norm for t in tokens[max(0, index - 3):index]]
+    if before and before[-1] in _PERSON_WORDS or (
+            len(before) >= 2 and before[-1] in _KIN_AGE_LEADS and before[-2] in _PERSON_WORDS):
+        return years * 365
+    return None
+
+
+_MEASURES = frozenset({
+    "kg", "g", "mg", "ml", "cl", "l", "cm", "mm", "m", "km", "h", "min", "minutes", "heures",
+    "hours", "degres", "degrees", "euros", "eur", "fois", "times", "comprimes", "pills",
+    "jours", "days", "semaines", "weeks", "mois", "months", "unites", "units", "ui", "x",
+    "pour", "percent", "pourcent", "sur", "ou", "or", "de", "d", "et", "virgule", "a",
+})
 
 
 def _token_matches(tokens: list[Token]) -> list[frozenset[str]]:
