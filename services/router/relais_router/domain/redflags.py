@@ -218,7 +218,7 @@ def _age_in_days(tokens: list[Token], index: int) -> int | None:
     return None
 
 
-_KIN_AGE_LEADS = frozenset({"is", "aged", "age", "agee", "de", "d", "a", ","})
+_KIN_AGE_LEADS = frozenset({"is", "s", "aged", "age", "agee", "de", "d", "a", ","})
 
 
 def _years_without_unit(tokens: list[Token], index: int) -> int | None:
@@ -231,10 +231,10 @@ def _years_without_unit(tokens: list[Token], index: int) -> int | None:
     nxt = tokens[index + 1].norm if index + 1 < len(tokens) else ""
     if nxt and (nxt.isdigit() or nxt in _MEASURES):
         return None
-    before = [t.norm for t in tokens[max(0, index - 3):index]]
+    before = [t.norm for t in tokens[max(0, index - 4):index]]
     if before and before[-1] in _PERSON_WORDS or (
-            len(before) >= 2 and before[-1] in _KIN_AGE_LEADS and before[-2] in _PERSON_WORDS):
-        return years * 365
+            before and before[-1] in _KIN_AGE_LEADS and not _PERSON_WORDS.isdisjoint(before[:-1])):
+        return years * 365  # "my mum she's 79": a kin word just before "is" / "a" / ","
     return None
 
 
