@@ -12,6 +12,7 @@ pytestmark = pytest.mark.unit
     ("soixante dix neuf ans", "79"), ("quatre vingt sept", "87"), ("seventy nine", "79"),
     ("trente et un", "31"), ("deux cent trente volts", "230"), ("dix sept", "17"),
     ("one hundred and five", "105"), ("quarante minutes", "40"),
+    ("trente huit neuf de fievre", "38"), ("quatre vingt dix sept", "97"),
 ])
 def test_numbers_in_words_are_read_as_one_number(words, number):
     assert tokenize(words)[0].norm == number

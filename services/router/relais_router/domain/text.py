@@ -138,15 +138,19 @@ def _number_at(words: list[str], i: int) -> tuple[int, int] | None:
     ages, durations and doses; None unless it starts with a number word (a lone "un" is
     an article)."""
     current = 0
+    unit_last = False  # "trente huit neuf" is 38 then 9 (a temperature), not 47
     j = i
     while j < len(words):
         word = words[j]
         if word in _UNITS or word in _TENS:
+            if word in _UNITS and unit_last:
+                break
             value = _UNITS.get(word) or _TENS[word]
             if word.startswith("vingt") and current == 4:
                 current *= 20  # quatre vingt
             else:
                 current += value
+            unit_last = word in _UNITS
         elif word in _HUNDRED:
             current = (current or 1) * 100
         elif word in _ONE and (j == i and j + 1 < len(words) and words[j + 1] in _HUNDRED
