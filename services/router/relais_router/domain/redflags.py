@@ -414,14 +414,28 @@ class _RuleSet:
             for entry in rule.pattern.slots[0]:
                 self.by_first.setdefault(entry, []).append(position)
 
-    def starts(self, matches: list[frozenset[str]]) -> list[tuple[int, int]]:
-        """(rule position, token index) pairs where a rule's first slot matches."""
+        self.firsts = frozenset(self.by_first)
+
+    def starts(self, positions: dict[str, list[int]]) -> list[tuple[int, int]]:
+        """(rule position, token index) pairs where a rule's first slot matches;
+        `positions`: the message's token indexes by lexicon entry (`_positions`)."""
+        shared = self.firsts & positions.keys()
+        if not shared:
+            return []
         found: set[tuple[int, int]] = set()
-        for index, token_matches in enumerate(matches):
-            for entry in token_matches:
-                for position in self.by_first.get(entry, ()):
-                    found.add((position, index))
+        for entry in shared:
+            for position in self.by_first[entry]:
+                found.update((position, index) for index in positions[entry])
         return sorted(found)
+
+
+def _positions(matches: list[frozenset[str]]) -> dict[str, list[int]]:
+    """Token indexes by lexicon entry, read once a message for every rule set."""
+    positions: dict[str, list[int]] = {}
+    for index, token_matches in enumerate(matches):
+        for entry in token_matches:
+            positions.setdefault(entry, []).append(index)
+    return positions
 
 
 _RULES = _RuleSet(_RULE_LIST)
@@ -429,10 +443,11 @@ _CONCEPTS = {name: _RuleSet(group) for name, group in _CONCEPT_LISTS.items()}
 
 
 def _find(rule_set: _RuleSet, tokens: list[Token], matches: list[frozenset[str]],
-          message_words: frozenset[str]) -> list[tuple[_Compiled, str, str]]:
+          positions: dict[str, list[int]], message_words: frozenset[str],
+          ) -> list[tuple[_Compiled, str, str]]:
     """(rule, status, evidence) for every place a rule matches."""
     found = []
-    for position, start in rule_set.starts(matches):
+    for position, start in rule_set.starts(positions):
         rule = rule_set.rules[position]
         end = find_pattern(rule.pattern, tokens, matches, start)
         if end is None:
@@ -454,19 +469,20 @@ def red_flags_in(tokens: list[Token]) -> RedFlagReport:
     if not tokens:
         return RedFlagReport(())
     matches = _token_matches(tokens)
+    positions = _positions(matches)
     message_words = frozenset(t.norm for t in tokens)
     hits: dict[tuple[str, str, str], RedFlagHit] = {}
 
     def add(hit: RedFlagHit) -> None:
         hits.setdefault((hit.category, hit.level, hit.status), hit)
 
-    for rule, status, evidence in _find(_RULES, tokens, matches, message_words):
+    for rule, status, evidence in _find(_RULES, tokens, matches, positions, message_words):
         add(RedFlagHit(rule.category, rule.level, status, evidence,
                        "named condition" if rule.kind == DIAGNOSIS else "sign"))
 
     concept_hits: dict[str, list[tuple[str, str]]] = {}
     for name, group in _CONCEPTS.items():
-        for _, status, evidence in _find(group, tokens, matches, message_words):
+        for _, status, evidence in _find(group, tokens, matches, positions, message_words):
             concept_hits.setdefault(name, []).append((status, evidence))
     for combo in COMBINATIONS:
         if not all(c in concept_hits for c in combo.concepts):
