@@ -139,28 +139,37 @@ async def test_contact_is_routed_stored_and_acknowledged_once_even_when_redelive
         await consumer.stop()
 
 
-async def test_red_flag_contact_is_p1_for_soins_with_emergency_guidance(router, producer):
-    phone = unique_phone()
-    env = contact_envelope(phone, "j'ai une douleur thoracique depuis une heure")
-    await producer.send_and_wait(topics.CONTACT_RECEIVED, encode(env), key=phone.encode())
+_NOT_ON_CALL = " AND m.kind <> 'on_call_escalation'"  # out of hours the on-call person is told too
+
+
+async def _conversation_once_told(router, phone: str, messages: int) -> asyncpg.Record:
+    """The sender's conversation with the kinds of its messages, once it holds `messages`
+    (the patient's and what Relais asked to tell them; on-call notices left out)."""
     conn = await asyncpg.connect(router.settings.database_url)
     try:
         await eventually(
             "SELECT count(*) FROM router.messages m JOIN router.conversations c ON c.id = m.conversation_id"
             " JOIN router.correspondents k ON k.id = c.correspondent_id WHERE k.address = $1"
-            " AND m.kind <> 'on_call_escalation'",  # out of hours the on-call person is told too
-            conn, phone, expected=3,
+            + _NOT_ON_CALL, conn, phone, expected=messages,
         )
-        row = await conn.fetchrow(
-            "SELECT c.team, c.priority, c.urgent, array_agg(m.kind ORDER BY m.kind) AS kinds"
+        return await conn.fetchrow(
+            "SELECT c.team, c.priority, c.urgent, c.needs_triage,"
+            " array_agg(m.kind ORDER BY m.kind) AS kinds"
             " FROM router.conversations c JOIN router.correspondents k ON k.id = c.correspondent_id"
             " JOIN router.messages m ON m.conversation_id = c.id WHERE k.address = $1"
-            " AND m.kind <> 'on_call_escalation' GROUP BY c.id", phone,
+            + _NOT_ON_CALL + " GROUP BY c.id", phone,
         )
-        assert (row["team"], row["priority"], row["urgent"]) == ("soins", "P1", True)
-        assert row["kinds"] == ["ack", "emergency_guidance", "message"]
     finally:
         await conn.close()
+
+
+async def test_red_flag_contact_is_p1_for_soins_with_emergency_guidance(router, producer):
+    phone = unique_phone()
+    env = contact_envelope(phone, "j'ai une douleur thoracique depuis une heure")
+    await producer.send_and_wait(topics.CONTACT_RECEIVED, encode(env), key=phone.encode())
+    row = await _conversation_once_told(router, phone, 3)
+    assert (row["team"], row["priority"], row["urgent"]) == ("soins", "P1", True)
+    assert row["kinds"] == ["ack", "emergency_guidance", "message"]
 
 
 async def test_unsettled_risk_is_p2_triage_and_the_patient_gets_the_numbers_at_once(
@@ -168,23 +177,9 @@ async def test_unsettled_risk_is_p2_triage_and_the_patient_gets_the_numbers_at_o
     phone = unique_phone()
     env = contact_envelope(phone, "je respire vite et bizarrement depuis ce matin")
     await producer.send_and_wait(topics.CONTACT_RECEIVED, encode(env), key=phone.encode())
-    conn = await asyncpg.connect(router.settings.database_url)
-    try:
-        await eventually(
-            "SELECT count(*) FROM router.messages m JOIN router.conversations c ON c.id = m.conversation_id"
-            " JOIN router.correspondents k ON k.id = c.correspondent_id WHERE k.address = $1",
-            conn, phone, expected=3,
-        )
-        row = await conn.fetchrow(
-            "SELECT c.priority, c.urgent, c.needs_triage, array_agg(m.kind ORDER BY m.kind) AS kinds"
-            " FROM router.conversations c JOIN router.correspondents k ON k.id = c.correspondent_id"
-            " JOIN router.messages m ON m.conversation_id = c.id WHERE k.address = $1"
-            " GROUP BY c.id", phone,
-        )
-        assert (row["priority"], row["urgent"], row["needs_triage"]) == ("P2", False, True)
-        assert row["kinds"] == ["ack", "emergency_guidance", "message"]
-    finally:
-        await conn.close()
+    row = await _conversation_once_told(router, phone, 3)
+    assert (row["priority"], row["urgent"], row["needs_triage"]) == ("P2", False, True)
+    assert row["kinds"] == ["ack", "emergency_guidance", "message"]
 
 
 async def test_poison_event_goes_to_the_dlq_with_its_reason_and_the_partition_keeps_flowing(

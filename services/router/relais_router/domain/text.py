@@ -157,9 +157,9 @@ def _number_at(words: list[str], i: int) -> tuple[int, int] | None:
                                or j > i and words[j - 1] == "et"):
             current += 1
         elif word in ("et", "and") and j > i and j + 1 < len(words) and (
-                words[j + 1] in _ONE or words[j + 1] == "onze" or words[j + 1] in _UNITS
-                and words[j - 1] in _HUNDRED):
-            pass
+                words[j + 1] in _ONE or words[j + 1] == "onze"
+                or (words[j + 1] in _UNITS and words[j - 1] in _HUNDRED)):
+            pass  # "trente et un", "one hundred and five"
         else:
             break
         j += 1
