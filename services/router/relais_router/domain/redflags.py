@@ -36,6 +36,7 @@ from .lexicon.triage import (
     SCOPE_BREAKERS,
     SYMPTOM,
     URGENT,
+    Combination,
 )
 from .text import (
     Pattern,
@@ -266,8 +267,32 @@ def _token_matches(tokens: list[Token]) -> list[frozenset[str]]:
 # --- context of a hit -----------------------------------------------------------------
 
 
-def _clause_words(tokens: list[Token], clause: int) -> list[str]:
-    return [t.norm for t in tokens if t.clause == clause]
+class _Message:
+    """A message read once for every rule: its tokens, what each token matches, the
+    token indexes by lexicon entry, its words, and each clause's words."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.matches = _token_matches(tokens)
+        self.positions: dict[str, list[int]] = {}
+        for index, token_matches in enumerate(self.matches):
+            for entry in token_matches:
+                self.positions.setdefault(entry, []).append(index)
+        self.words = frozenset(t.norm for t in tokens)
+        self._clauses: dict[int, list[str]] = {}
+        for token in tokens:
+            self._clauses.setdefault(token.clause, []).append(token.norm)
+        self._statuses: dict[tuple[int, int, str], str] = {}
+
+    def clause_words(self, start: int) -> list[str]:
+        """The words of the clause tokens[start] is in."""
+        return self._clauses[self.tokens[start].clause]
+
+    def status(self, start: int, end: int, kind: str) -> str:
+        key = (start, end, kind)
+        if key not in self._statuses:
+            self._statuses[key] = _status(self, start, end, kind)
+        return self._statuses[key]
 
 
 # Words that continue a negated symptom phrase ("pas de douleur dans la poitrine").
@@ -321,9 +346,10 @@ _SI_SUBJECTS = frozenset({"il", "ils", "elle", "elles", "on", "je", "j", "jamais
                           "ca", "cela", "un", "une", "mes", "ses", "ta", "ton"})
 
 
-def _is_hypothetical(tokens: list[Token], start: int) -> bool:
+def _is_hypothetical(message: _Message, start: int) -> bool:
+    tokens = message.tokens
     clause = tokens[start].clause
-    if not CONTEXT_CUES.isdisjoint(_clause_words(tokens, clause)):
+    if not CONTEXT_CUES.isdisjoint(message.clause_words(start)):
         return True
     for j in range(start - 1, max(-1, start - 7), -1):
         if tokens[j].clause != clause or tokens[j].norm in (",", "mais", "but", "car", "because"):
@@ -342,11 +368,17 @@ def _is_hypothetical(tokens: list[Token], start: int) -> bool:
     return False
 
 
+_HISTORY_PHRASES_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in HISTORY_PHRASES:
+    _HISTORY_PHRASES_BY_FIRST.setdefault(_phrase[0], []).append(_phrase)
+
+
 def _has_time_in_past(words: list[str]) -> bool:
     for i, word in enumerate(words):
         if word in HISTORY_WORDS:
             return True
-        if any(tuple(words[i:i + len(p)]) == p for p in HISTORY_PHRASES) and (
+        phrases = _HISTORY_PHRASES_BY_FIRST.get(word, ())
+        if any(tuple(words[i:i + len(p)]) == p for p in phrases) and (
                 not i or words[i - 1] not in ("depuis", "since")):
             return True
         if word == "il" and words[i + 1:i + 3] == ["y", "a"] and i + 4 < len(words) + 1:
@@ -361,8 +393,9 @@ def _has_time_in_past(words: list[str]) -> bool:
     return False
 
 
-def _is_historical(tokens: list[Token], start: int, kind: str, message_words: frozenset[str]) -> bool:
-    clause_words = _clause_words(tokens, tokens[start].clause)
+def _is_historical(message: _Message, start: int, kind: str) -> bool:
+    tokens = message.tokens
+    clause_words = message.clause_words(start)
     if not CURRENT_CUES.isdisjoint(clause_words) or _has_recent_cue(clause_words):
         return False
     if _has_time_in_past(clause_words):
@@ -376,7 +409,7 @@ def _is_historical(tokens: list[Token], start: int, kind: str, message_words: fr
         return True
     if any(w in ("eu", "had", "avait", "ete") for w in before):
         return True
-    return not ADMIN_WORDS.isdisjoint(message_words)
+    return not ADMIN_WORDS.isdisjoint(message.words)
 
 
 _RECENT = (("ce", "matin"), ("cette", "nuit"), ("ce", "soir"), ("this", "morning"),
@@ -389,12 +422,12 @@ def _has_recent_cue(words: list[str]) -> bool:
     return any(p in pairs for p in _RECENT) or "hier" in words or "yesterday" in words
 
 
-def _status(tokens: list[Token], start: int, end: int, kind: str, message_words: frozenset[str]) -> str:
-    if _is_negated(tokens, start, end):
+def _status(message: _Message, start: int, end: int, kind: str) -> str:
+    if _is_negated(message.tokens, start, end):
         return NEGATED
-    if _is_hypothetical(tokens, start):
+    if _is_hypothetical(message, start):
         return HYPOTHETICAL
-    if _is_historical(tokens, start, kind, message_words):
+    if _is_historical(message, start, kind):
         return HISTORICAL
     return CURRENT
 
@@ -404,57 +437,51 @@ def _status(tokens: list[Token], start: int, end: int, kind: str, message_words:
 _STATUS_RANK = {CURRENT: 0, HISTORICAL: 1, HYPOTHETICAL: 2, NEGATED: 3}
 
 
-class _RuleSet:
-    """Rules indexed by the entries of their first slot, so only plausible starts are tried."""
-
-    def __init__(self, rules: list[_Compiled]) -> None:
-        self.rules = rules
-        self.by_first: dict[str, list[int]] = {}
-        for position, rule in enumerate(rules):
-            for entry in rule.pattern.slots[0]:
-                self.by_first.setdefault(entry, []).append(position)
-
-        self.firsts = frozenset(self.by_first)
-
-    def starts(self, positions: dict[str, list[int]]) -> list[tuple[int, int]]:
-        """(rule position, token index) pairs where a rule's first slot matches;
-        `positions`: the message's token indexes by lexicon entry (`_positions`)."""
-        shared = self.firsts & positions.keys()
-        if not shared:
-            return []
-        found: set[tuple[int, int]] = set()
-        for entry in shared:
-            for position in self.by_first[entry]:
-                found.update((position, index) for index in positions[entry])
-        return sorted(found)
+_DIRECT = ""  # the rule set of plain rules; the others are named after their concept
 
 
-def _positions(matches: list[frozenset[str]]) -> dict[str, list[int]]:
-    """Token indexes by lexicon entry, read once a message for every rule set."""
-    positions: dict[str, list[int]] = {}
-    for index, token_matches in enumerate(matches):
-        for entry in token_matches:
-            positions.setdefault(entry, []).append(index)
-    return positions
+class _Index:
+    """Every rule set's rules by the entries of their first slot: one look a message finds
+    where any rule of any set may start."""
+
+    def __init__(self, sets: dict[str, list[_Compiled]]) -> None:
+        self.sets = sets
+        self.by_first: dict[str, list[tuple[str, int]]] = {}
+        for name, rules in sets.items():
+            for position, rule in enumerate(rules):
+                for entry in rule.pattern.slots[0]:
+                    self.by_first.setdefault(entry, []).append((name, position))
+
+    def starts(self, positions: dict[str, list[int]]) -> dict[str, list[tuple[int, int]]]:
+        """(rule position, token index) pairs where a rule's first slot matches, by set."""
+        found: dict[str, set[tuple[int, int]]] = {}
+        for entry in self.by_first.keys() & positions.keys():
+            indexes = positions[entry]
+            for name, position in self.by_first[entry]:
+                found.setdefault(name, set()).update((position, i) for i in indexes)
+        return {name: sorted(pairs) for name, pairs in found.items()}
 
 
-_RULES = _RuleSet(_RULE_LIST)
-_CONCEPTS = {name: _RuleSet(group) for name, group in _CONCEPT_LISTS.items()}
+_INDEX = _Index({_DIRECT: _RULE_LIST, **_CONCEPT_LISTS})
+# Combinations by their first concept (with their place in the lexicon, kept in order).
+_COMBINATIONS_BY_FIRST: dict[str, list[tuple[int, Combination]]] = {}
+for _place, _combo in enumerate(COMBINATIONS):
+    _COMBINATIONS_BY_FIRST.setdefault(_combo.concepts[0], []).append((_place, _combo))
 
 
-def _find(rule_set: _RuleSet, tokens: list[Token], matches: list[frozenset[str]],
-          positions: dict[str, list[int]], message_words: frozenset[str],
+def _find(rules: list[_Compiled], starts: list[tuple[int, int]], message: _Message,
           ) -> list[tuple[_Compiled, str, str]]:
     """(rule, status, evidence) for every place a rule matches."""
     found = []
-    for position, start in rule_set.starts(positions):
-        rule = rule_set.rules[position]
-        end = find_pattern(rule.pattern, tokens, matches, start)
+    tokens = message.tokens
+    for position, start in starts:
+        rule = rules[position]
+        end = find_pattern(rule.pattern, tokens, message.matches, start)
         if end is None:
             continue
-        if rule.unless and not rule.unless.isdisjoint(_clause_words(tokens, tokens[start].clause)):
+        if rule.unless and not rule.unless.isdisjoint(message.clause_words(start)):
             continue
-        status = _status(tokens, start, end, rule.kind, message_words)
+        status = message.status(start, end, rule.kind)
         found.append((rule, status, evidence_words(tokens[start:end + 1])[:80]))
     return found
 
@@ -468,23 +495,23 @@ def red_flags_in(tokens: list[Token]) -> RedFlagReport:
     """Red-flag hits in a patient's text as `tokenize` reads it."""
     if not tokens:
         return RedFlagReport(())
-    matches = _token_matches(tokens)
-    positions = _positions(matches)
-    message_words = frozenset(t.norm for t in tokens)
+    message = _Message(tokens)
+    starts = _INDEX.starts(message.positions)
     hits: dict[tuple[str, str, str], RedFlagHit] = {}
 
     def add(hit: RedFlagHit) -> None:
         hits.setdefault((hit.category, hit.level, hit.status), hit)
 
-    for rule, status, evidence in _find(_RULES, tokens, matches, positions, message_words):
+    for rule, status, evidence in _find(_RULE_LIST, starts.pop(_DIRECT, []), message):
         add(RedFlagHit(rule.category, rule.level, status, evidence,
                        "named condition" if rule.kind == DIAGNOSIS else "sign"))
 
     concept_hits: dict[str, list[tuple[str, str]]] = {}
-    for name, group in _CONCEPTS.items():
-        for _, status, evidence in _find(group, tokens, matches, positions, message_words):
+    for name, concept_starts in starts.items():
+        for _, status, evidence in _find(_CONCEPT_LISTS[name], concept_starts, message):
             concept_hits.setdefault(name, []).append((status, evidence))
-    for combo in COMBINATIONS:
+    candidates = sorted(c for name in concept_hits for c in _COMBINATIONS_BY_FIRST.get(name, ()))
+    for _, combo in candidates:
         if not all(c in concept_hits for c in combo.concepts):
             continue
         if any(c in concept_hits and any(s == CURRENT for s, _ in concept_hits[c])
