@@ -348,6 +348,13 @@ async def test_the_keyboard_alone_signs_in_finds_claims_and_answers(
         await page.keyboard.press("g")
         await page.keyboard.press("q")
         assert await page.evaluate("document.activeElement.classList.contains('queue')")
+        # a contact arriving meanwhile redraws the queue list live: the focus stays on it
+        counts = page.locator(".queue-counts").first
+        before = await counts.inner_text()
+        async with httpx.AsyncClient(timeout=15) as client:
+            assert (await stack.send_sms(client, unique_phone(), text)).status_code == 200
+        await expect(counts).not_to_have_text(before, timeout=WAIT_MS)
+        assert await page.evaluate("document.activeElement.classList.contains('queue')")
         await page.keyboard.press("Enter")  # the agent's queue, from the search results
         await page.get_by_role("heading", name={"rendez-vous": "Rendez-vous"}.get(team, team)).wait_for()
         await page.keyboard.press("k")

@@ -180,6 +180,9 @@ export class Inbox {
     ].filter(Boolean);
     const selected = (q) => this.view === "queue" && this.current?.site === q.site && this.current?.team === q.team;
     const sites = new Set(this.queues.map((q) => q.site));
+    // the list is redrawn on every live count: a keyboard user's focus stays on its entry
+    const keyOf = (button) => (button.dataset.team ? `${button.dataset.site}/${button.dataset.team}` : "overview");
+    const focused = this.nav.contains(document.activeElement) ? keyOf(document.activeElement) : null;
     fill(this.nav,
       h("h2", { id: "queues-title" }, t("queues_title")),
       this.queues.length || this.isLead ? h("ul", { class: "queue-list" }, this.queues.map((q) => h("li", {},
@@ -191,6 +194,7 @@ export class Inbox {
       this.isLead ? h("li", { class: "overview-entry" }, h("button", { type: "button", class: "queue", "aria-current": this.view === "overview" ? "true" : null,
         onclick: () => routeTo({ view: "overview" }) }, h("span", { class: "queue-name" }, t("overview_title")))) : null)
         : h("p", { class: "empty" }, t("no_queues")));
+    if (focused) [...this.nav.querySelectorAll("button")].find((b) => keyOf(b) === focused)?.focus();
   }
 
   focusQueues() {
