@@ -10,14 +10,13 @@ from datetime import datetime
 
 import asyncpg
 from relais_shared import db
-from relais_shared.errors import InvalidMessage, Retryable
+from relais_shared.errors import TRANSIENT_DB_ERRORS, InvalidMessage, Retryable
 from relais_shared.logging import get_logger
 
 from .adapters import suppressions
 from .adapters.ledger import MoveRequest
 from .metrics import CALLBACKS
 from .state import apply_moves
-from .transient import TRANSIENT_DB_ERRORS
 
 log = get_logger(__name__)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 from relais_shared import db, topics
-from relais_shared.errors import InvalidMessage, Retryable
+from relais_shared.errors import TRANSIENT_DB_ERRORS, InvalidMessage, Retryable
 from relais_shared.events import ContactReceived, NotifyRequested, ProviderCallback
 from relais_shared.kafka.runner import Delivery
 from relais_shared.logging import get_logger
@@ -37,7 +37,6 @@ from .domain.templates import (
 from .metrics import CALLBACKS, SUPPRESSION_CHANGES
 from .send_pool import SendPool
 from .state import move_request
-from .transient import TRANSIENT_DB_ERRORS
 
 log = get_logger(__name__)
 

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from relais_shared.errors import Retryable
+from relais_shared.errors import TRANSIENT_DB_ERRORS, Retryable
 from relais_shared.logging import get_logger
 from structlog.contextvars import bound_contextvars
 
@@ -35,7 +35,6 @@ from .metrics import (
     SENDS_EXHAUSTED,
     SENDS_IN_FLIGHT,
 )
-from .transient import TRANSIENT_DB_ERRORS
 
 log = get_logger(__name__)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 from relais_shared import db, topics
-from relais_shared.errors import Retryable
+from relais_shared.errors import TRANSIENT_DB_ERRORS, Retryable
 from relais_shared.events import DeliveryStatus, Envelope, make_envelope
 from relais_shared.outbox import enqueue_many
 
@@ -16,7 +16,6 @@ from .adapters import ledger
 from .adapters.ledger import SCHEMA, Move, MoveRequest, Notification
 from .domain.status import states_advancing_to
 from .metrics import DELIVERY_STATES
-from .transient import TRANSIENT_DB_ERRORS
 
 SOURCE = "notifier"
 

@@ -14,12 +14,12 @@ import asyncio
 import contextlib
 
 import asyncpg
+from relais_shared.errors import TRANSIENT_DB_ERRORS
 from relais_shared.logging import get_logger
 
 from .adapters import ledger
 from .metrics import SWEPT
 from .send_pool import SendPool
-from .transient import TRANSIENT_DB_ERRORS
 
 log = get_logger(__name__)
 

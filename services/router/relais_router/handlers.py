@@ -19,7 +19,7 @@ import asyncpg
 from prometheus_client import Counter
 from pydantic import BaseModel
 from relais_shared import db, topics
-from relais_shared.errors import InvalidMessage, Retryable
+from relais_shared.errors import TRANSIENT_DB_ERRORS, InvalidMessage, Retryable
 from relais_shared.events import (
     ContactReceived,
     ConversationEvent,
@@ -56,15 +56,6 @@ NOTICE_CHANNEL = {"phone": "sms", "email": "email", "chat": "chat"}  # address k
 
 CONTACTS_ROUTED = Counter(
     "relais_router_contacts_total", "Contacts handled by the router", ["outcome", "team"]
-)
-TRANSIENT_DB_ERRORS = (
-    asyncpg.exceptions.DeadlockDetectedError,
-    asyncpg.exceptions.SerializationError,
-    asyncpg.exceptions.UniqueViolationError,  # a concurrent thread opened the conversation
-    asyncpg.exceptions.ConnectionDoesNotExistError,
-    asyncpg.exceptions.CannotConnectNowError,
-    asyncpg.exceptions.TooManyConnectionsError,
-    OSError,
 )
 
 

@@ -3,9 +3,13 @@
 - `InvalidMessage` -> `<topic>.dlq` with the reason and the original headers,
   then the partition moves on.
 - `Retryable` -> the partition is paused and rewound to the failed offset,
-  and resumed after an exponential backoff with jitter.
-- anything else propagates: the process crashes and its supervisor restarts
-  it; offsets of unfinished work were never committed, so nothing is lost.
+  and resumed after an exponential backoff with jitter: for as long as it takes when a
+  dependency is away (`errors.waits_for_dependency`), else (a conflict that keeps coming
+  back) `RetryPolicy.max_attempts` times, then the record is dead-lettered.
+- anything else is classified (`errors.classify`): data the database refuses is
+  dead-lettered at once, a transient database error retried as above, and an unexpected
+  error (`Failed`) retried `RetryPolicy.failure_attempts` times, then dead-lettered with
+  its kind. A poison record never stops its partition and never crash-loops the process.
 
 Partitions are worked independently: a partition whose batch is in flight is
 paused, so a slow handler (a provider hanging) holds up only its own partition,
@@ -34,6 +38,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+import traceback
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
@@ -50,7 +55,7 @@ from aiokafka.errors import CommitFailedError, IllegalStateError
 from pydantic import BaseModel
 
 from ..contracts import decode
-from ..errors import InvalidMessage, Retryable
+from ..errors import Failed, InvalidMessage, Retryable, classify, waits_for_dependency
 from ..events import Envelope
 from ..logging import get_logger
 from ..metrics import BATCHES_REDONE, DEAD_LETTERED, HANDLE_SECONDS, MESSAGES_HANDLED, RETRIES
@@ -84,7 +89,8 @@ DeadLetter = Callable[[ConsumerRecord, str], Awaitable[None]]
 class RetryPolicy:
     base_seconds: float = 0.5
     max_seconds: float = 30.0
-    max_attempts: int | None = None  # None: transient errors retry until they pass
+    max_attempts: int | None = 10  # a conflict's retries (None: until it passes)
+    failure_attempts: int = 3  # an unexpected error's
 
     def delay(self, attempt: int) -> float:
         capped = min(self.max_seconds, self.base_seconds * 2 ** (attempt - 1))
@@ -260,12 +266,14 @@ class ConsumerRunner:
                         break
                     try:
                         await self._handle(record, delivery, refuse)
-                    except Retryable as exc:
-                        raise _RedoOneByOne(record.offset, "retryable") from exc
+                    except (Retryable, Failed) as exc:
+                        raise _RedoOneByOne(record.offset, type(exc).__name__) from exc
                     next_offset = record.offset + 1
-        except (Retryable, InvalidMessage) as exc:  # decoding, the preparer, a write-behind flush
-            reason = "retryable" if isinstance(exc, Retryable) else "invalid"
-            raise _RedoOneByOne(records[0].offset, reason) from exc
+        except _RedoOneByOne:
+            raise
+        except Exception as exc:  # decoding, the preparer, a write-behind flush, the commit
+            known = exc if isinstance(exc, (Retryable, InvalidMessage)) else classify(exc)
+            raise _RedoOneByOne(records[0].offset, type(known).__name__) from exc
         for record in records:
             self._attempts.pop((tp, record.offset), None)
         return next_offset, None
@@ -279,12 +287,12 @@ class ConsumerRunner:
                 break
             try:
                 await self._handle_record(record, dead_letter)
-            except Retryable as exc:
+            except (Retryable, Failed) as exc:
                 attempt = self._attempts.get((tp, record.offset), 0) + 1
                 RETRIES.labels(record.topic).inc()
-                max_attempts = self._retry.max_attempts
+                max_attempts = self._attempts_allowed(exc)
                 if max_attempts is not None and attempt >= max_attempts:
-                    await dead_letter(record, f"retries exhausted: {exc}")
+                    await dead_letter(record, f"{attempt} attempts failed: {exc}")
                     self._attempts.pop((tp, record.offset), None)
                     next_offset = record.offset + 1
                     continue
@@ -304,6 +312,11 @@ class ConsumerRunner:
             self._attempts.pop((tp, record.offset), None)
             next_offset = record.offset + 1
         return next_offset, None
+
+    def _attempts_allowed(self, exc: Exception) -> int | None:
+        if isinstance(exc, Failed):
+            return self._retry.failure_attempts
+        return None if waits_for_dependency(exc) else self._retry.max_attempts
 
     def _resume(self, tp: TopicPartition) -> None:
         self._resume_handles.pop(tp, None)
@@ -338,7 +351,18 @@ class ConsumerRunner:
     ) -> None:
         started = time.perf_counter()
         try:
-            await self._handlers[record.topic](delivery)
+            try:
+                await self._handlers[record.topic](delivery)
+            except (InvalidMessage, Retryable, Failed):
+                raise
+            except Exception as exc:
+                known = classify(exc)
+                if isinstance(known, Failed):  # where, not what: its text may quote a value
+                    where = traceback.extract_tb(exc.__traceback__)[-1]
+                    log.error("handler_failed", topic=record.topic, partition=record.partition,
+                              offset=record.offset, error=type(exc).__name__,
+                              at=f"{where.filename}:{where.lineno}")
+                raise known from exc
         except InvalidMessage as exc:
             await dead_letter(record, str(exc))
             return

@@ -500,14 +500,81 @@ async def test_a_batch_whose_write_behind_flush_fails_is_redone_one_by_one(
             ] == [b"code 5 is poison"]
 
 
-async def dead_letters(kafka_bootstrap: str, topic: str, key: str) -> list:
+async def test_poison_never_stops_a_partition_nor_crashes_the_consumer(
+    kafka_bootstrap, producer, fresh_database_url
+):
+    """Data the database refuses (a NUL byte: SQLSTATE 22021), a permanent conflict (the
+    same unique key every time) and a bug (an exception nobody classified) are each
+    dead-lettered with their kind after a bounded number of attempts — none quoting the
+    value — and the records after them are handled, in one batch transaction or one by one."""
+    topic = topics.DELIVERY_STATUS
+    run = uuid.uuid4().hex[:8]
+    key = f"{run}-poison"
+    pool = await asyncpg.create_pool(fresh_database_url, min_size=1, max_size=3)
+    await pool.execute("CREATE TABLE handled (code int PRIMARY KEY, note text)")
+    await pool.execute("INSERT INTO handled VALUES (-1, 'taken')")
+    attempts: dict[int, int] = {}
+
+    async def handler(delivery: Delivery) -> None:
+        if delivery.key != key:
+            return
+        code = int(delivery.data.provider_code or 0)  # type: ignore[attr-defined]
+        attempts[code] = attempts.get(code, 0) + 1
+        async with db.transaction(pool) as conn:
+            if code == 2:  # PostgreSQL refuses a NUL byte in text whatever the attempt
+                await conn.execute("INSERT INTO handled VALUES ($1, $2)", code, "secret\x00+33612345678")
+            elif code == 4:  # a permanent conflict, classified as one by the handler
+                try:
+                    await conn.execute("INSERT INTO handled VALUES (-1, 'again')")
+                except asyncpg.UniqueViolationError as exc:
+                    raise Retryable(type(exc).__name__) from exc
+            elif code == 6:
+                raise KeyError("+33612345678")  # a bug, whose text quotes a value
+            else:
+                await conn.execute("INSERT INTO handled VALUES ($1, 'ok')", code)
+
+    for n in range(9):
+        await producer.send(topic, encode(status_event(n)), key=key.encode())
+    await producer.flush()
+    runner = ConsumerRunner(
+        bootstrap=kafka_bootstrap, group_id="g-" + run, topics=[topic], handlers={topic: handler},
+        dlq_producer=producer, client_id="test",
+        retry=RetryPolicy(base_seconds=0.05, max_seconds=0.2, max_attempts=4, failure_attempts=3),
+        batch_scope=functools.partial(db.transaction, pool),
+    )
+    task = asyncio.create_task(runner.run())
+    try:
+        deadline = asyncio.get_running_loop().time() + 30
+        while await pool.fetchval("SELECT count(*) FROM handled WHERE code >= 0") < 6:
+            assert not task.done(), task.exception()
+            assert asyncio.get_running_loop().time() < deadline, attempts
+            await asyncio.sleep(0.1)
+        found = await dead_letters(kafka_bootstrap, topic, key, at_least=3)
+    finally:
+        runner.stop()
+        await asyncio.wait_for(task, 15)  # it never raised
+    codes = [r["code"] for r in await pool.fetch("SELECT code FROM handled WHERE code >= 0 ORDER BY code")]
+    await pool.close()
+    assert codes == [0, 1, 3, 5, 7, 8]
+    reasons = {orjson.loads(r.value)["data"]["provider_code"]: dict(r.headers)["dlq.reason"].decode()
+               for r in found}
+    assert set(reasons) == {"2", "4", "6"}
+    assert reasons["2"] == "refused by the database: CharacterNotInRepertoireError (SQLSTATE 22021)"
+    assert reasons["4"] == "4 attempts failed: UniqueViolationError"
+    assert reasons["6"] == "3 attempts failed: unexpected KeyError"
+    assert not any("336" in reason for reason in reasons.values())
+    # bounded: 3 attempts alone, each perhaps after one inside a batch that was rolled back
+    assert attempts[6] <= 2 * 3
+
+
+async def dead_letters(kafka_bootstrap: str, topic: str, key: str, at_least: int = 1) -> list:
     dlq = AIOKafkaConsumer(dlq_topic(topic), bootstrap_servers=kafka_bootstrap,
                            auto_offset_reset="earliest", enable_auto_commit=False)
     await dlq.start()
     try:
         found: list = []
         deadline = asyncio.get_running_loop().time() + 15
-        while not found and asyncio.get_running_loop().time() < deadline:
+        while len(found) < at_least and asyncio.get_running_loop().time() < deadline:
             for records in (await dlq.getmany(timeout_ms=500)).values():
                 found += [r for r in records if r.key == key.encode()]
     finally:
