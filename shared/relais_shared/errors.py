@@ -58,9 +58,12 @@ def waits_for_dependency(exc: BaseException) -> bool:
 
 
 def classify(exc: Exception) -> Exception:
-    """The classified error an unexpected exception stands for: `InvalidMessage` for data
-    the database refuses, `Retryable` for a transient database error, else `Failed`. The
-    message names the error's kind only (the text of a database error can quote a value)."""
+    """The classified error an exception stands for: itself when it is one already,
+    `InvalidMessage` for data the database refuses, `Retryable` for a transient database
+    error, else `Failed`. The message names the error's kind only (the text of a database
+    error can quote a value)."""
+    if isinstance(exc, (InvalidMessage, Retryable, Failed)):
+        return exc
     kind = type(exc).__name__
     sqlstate = getattr(exc, "sqlstate", None)
     label = f"{kind} (SQLSTATE {sqlstate})" if sqlstate else kind

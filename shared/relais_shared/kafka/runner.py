@@ -272,8 +272,7 @@ class ConsumerRunner:
         except _RedoOneByOne:
             raise
         except Exception as exc:  # decoding, the preparer, a write-behind flush, the commit
-            known = exc if isinstance(exc, (Retryable, InvalidMessage)) else classify(exc)
-            raise _RedoOneByOne(records[0].offset, type(known).__name__) from exc
+            raise _RedoOneByOne(records[0].offset, type(classify(exc)).__name__) from exc
         for record in records:
             self._attempts.pop((tp, record.offset), None)
         return next_offset, None
@@ -351,21 +350,20 @@ class ConsumerRunner:
     ) -> None:
         started = time.perf_counter()
         try:
-            try:
-                await self._handlers[record.topic](delivery)
-            except (InvalidMessage, Retryable, Failed):
+            await self._handlers[record.topic](delivery)
+        except Exception as exc:
+            known = classify(exc)
+            if isinstance(known, InvalidMessage):
+                await dead_letter(record, str(known))
+                return
+            if known is exc:
                 raise
-            except Exception as exc:
-                known = classify(exc)
-                if isinstance(known, Failed):  # where, not what: its text may quote a value
-                    where = traceback.extract_tb(exc.__traceback__)[-1]
-                    log.error("handler_failed", topic=record.topic, partition=record.partition,
-                              offset=record.offset, error=type(exc).__name__,
-                              at=f"{where.filename}:{where.lineno}")
-                raise known from exc
-        except InvalidMessage as exc:
-            await dead_letter(record, str(exc))
-            return
+            if isinstance(known, Failed):  # where, not what: its text may quote a value
+                where = traceback.extract_tb(exc.__traceback__)[-1]
+                log.error("handler_failed", topic=record.topic, partition=record.partition,
+                          offset=record.offset, error=type(exc).__name__,
+                          at=f"{where.filename}:{where.lineno}")
+            raise known from exc
         MESSAGES_HANDLED.labels(record.topic, "ok").inc()
         HANDLE_SECONDS.labels(record.topic).observe(time.perf_counter() - started)
 

@@ -445,7 +445,6 @@ class _Index:
     where any rule of any set may start."""
 
     def __init__(self, sets: dict[str, list[_Compiled]]) -> None:
-        self.sets = sets
         self.by_first: dict[str, list[tuple[str, int]]] = {}
         for name, rules in sets.items():
             for position, rule in enumerate(rules):
